@@ -1,0 +1,140 @@
+"""Load and validate the clause library directory.
+
+Layout::
+
+    clause_library/
+      A_hebergement_hds.yaml ... R_developpement.yaml   one file per theme (ThemeFile)
+      _language.yaml                                    commitment-strength cues (LanguageCues)
+      profiles/suppliers.yaml, profiles/buyers.yaml     supplier types and buyer profiles
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from clausier.errors import LibraryError
+from clausier.library.profiles import BuyerFile, BuyerProfile, LanguageCues, SupplierFile, SupplierType
+from clausier.library.schema import Obligation, ThemeFile
+
+DEFAULT_LIBRARY_DIR = Path(__file__).resolve().parents[2] / "clause_library"
+
+
+@dataclass(frozen=True)
+class Library:
+    """The validated library: obligations in canonical order, profiles and language cues."""
+
+    directory: Path
+    themes: dict[str, ThemeFile]
+    obligations: dict[str, Obligation]
+    language: LanguageCues
+    supplier_types: dict[str, SupplierType]
+    buyer_profiles: dict[str, BuyerProfile]
+    version: str = field(default="")
+
+    def get(self, obligation_id: str) -> Obligation:
+        try:
+            return self.obligations[obligation_id]
+        except KeyError:
+            raise LibraryError(f"obligation inconnue : {obligation_id}", code="L010") from None
+
+    def profile(self, profile_id: str) -> BuyerProfile:
+        try:
+            return self.buyer_profiles[profile_id]
+        except KeyError:
+            known = ", ".join(sorted(self.buyer_profiles))
+            raise LibraryError(
+                f"profil acheteur inconnu : « {profile_id} » (profils disponibles : {known})",
+                code="L011",
+            ) from None
+
+    def theme_title(self, theme: str) -> str:
+        return self.themes[theme].title if theme in self.themes else theme
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LibraryError(f"{path.name} : lecture impossible ({exc})", code="L002") from exc
+    except yaml.YAMLError as exc:
+        raise LibraryError(f"{path.name} : YAML invalide ({exc})", code="L003") from exc
+
+
+def _describe(exc: ValidationError, path: Path, raw: Any) -> str:
+    """Turn pydantic errors into lines naming the file, the obligation id and the field."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "obligations" and isinstance(loc[1], int):
+            try:
+                where = f"obligation {raw['obligations'][loc[1]].get('id', '?')}, "
+            except (KeyError, IndexError, TypeError, AttributeError):
+                where = f"obligation #{loc[1]}, "
+            loc = loc[2:]
+        field_path = ".".join(str(p) for p in loc) or "(racine)"
+        lines.append(f"{path.name} : {where}champ {field_path} : {err['msg']}")
+    return "\n".join(lines)
+
+
+def _validate(model: type[BaseModel], path: Path) -> Any:
+    raw = _read_yaml(path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise LibraryError(_describe(exc, path, raw), code="L004") from None
+
+
+def load_library(directory: str | Path | None = None) -> Library:
+    """Load and validate every file of the library; raise LibraryError on the first bad file."""
+    root = Path(directory) if directory is not None else DEFAULT_LIBRARY_DIR
+    if not root.is_dir():
+        raise LibraryError(f"bibliothèque introuvable : {root}", code="L001")
+    theme_paths = sorted(p for p in root.glob("*.yaml") if not p.name.startswith("_"))
+    if not theme_paths:
+        raise LibraryError(f"aucun fichier de thème dans {root}", code="L001")
+    digest = hashlib.sha256()
+    themes: dict[str, ThemeFile] = {}
+    obligations: dict[str, Obligation] = {}
+    for path in theme_paths:
+        digest.update(path.read_bytes())
+        theme = _validate(ThemeFile, path)
+        if theme.theme in themes:
+            raise LibraryError(f"{path.name} : thème {theme.theme} déjà défini", code="L005")
+        themes[theme.theme] = theme
+        for ob in theme.obligations:
+            if ob.id in obligations:
+                raise LibraryError(f"{path.name} : identifiant {ob.id} en double", code="L006")
+            obligations[ob.id] = ob
+    language_path = root / "_language.yaml"
+    profiles_dir = root / "profiles"
+    for extra in (language_path, profiles_dir / "suppliers.yaml", profiles_dir / "buyers.yaml"):
+        if not extra.is_file():
+            raise LibraryError(f"fichier manquant : {extra.relative_to(root)}", code="L007")
+        digest.update(extra.read_bytes())
+    language = _validate(LanguageCues, language_path)
+    suppliers = _validate(SupplierFile, profiles_dir / "suppliers.yaml")
+    buyers = _validate(BuyerFile, profiles_dir / "buyers.yaml")
+    ordered = dict(sorted(obligations.items(), key=lambda kv: (kv[0][0], int(kv[0][1:]))))
+    return Library(
+        directory=root,
+        themes=dict(sorted(themes.items())),
+        obligations=ordered,
+        language=language,
+        supplier_types={s.code: s for s in suppliers.supplier_types},
+        buyer_profiles={b.id: b for b in buyers.buyer_profiles},
+        version=digest.hexdigest()[:12],
+    )
+
+
+@lru_cache(maxsize=4)
+def cached_library(directory: str | None = None) -> Library:
+    """Library loaded once per process (the CLI and the UI share it)."""
+    return load_library(directory)
