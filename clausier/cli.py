@@ -1,0 +1,237 @@
+"""Command line: thin wrappers over the library functions.
+
+Exit codes: 0 nothing flagged; 1 some obligation weak, missing or red-flagged; 2 input or usage
+error (a bad file in a batch gives 2 after the other files have been processed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from clausier import __version__
+from clausier.errors import ClausierError, InputDocumentError, UsageError
+from clausier.ingest import DEFAULT_LIMITS, Limits
+
+SUPPORTED = {".pdf", ".docx", ".txt", ".md"}
+FORMATS_CHECK = ("json", "md", "text")
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(
+        max_file_bytes=int(args.max_size_mb * 1024 * 1024),
+        max_pages=args.max_pages,
+        ocr=not args.no_ocr,
+    )
+
+
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-size-mb", type=float, default=DEFAULT_LIMITS.max_file_bytes / 1024 / 1024,
+                   help="taille maximale d'un fichier (Mo)")
+    p.add_argument("--max-pages", type=int, default=DEFAULT_LIMITS.max_pages, help="nombre maximal de pages d'un PDF")
+    p.add_argument("--no-ocr", action="store_true", help="ne pas lancer l'OCR sur les pages scannées")
+
+
+def expand_inputs(paths: list[str]) -> list[Path]:
+    """Files as given; a directory contributes its supported files (sorted, non-recursive)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(c for c in p.iterdir() if c.is_file() and c.suffix.lower() in SUPPORTED))
+        else:
+            out.append(p)
+    return out
+
+
+def _err(message: str) -> None:
+    print(f"clausier : {message}", file=sys.stderr)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from clausier.ingest import load_document
+    from clausier.nlp import load_nlp
+    from clausier.segment import segment
+
+    status = 0
+    nlp = None
+    for path in expand_inputs(args.files):
+        try:
+            doc = load_document(path, _limits(args))
+            nlp = nlp or load_nlp()
+            parsed = segment(doc, nlp)
+        except ClausierError as exc:
+            _err(str(exc))
+            status = 2
+            continue
+        st = parsed.structure
+        if args.format == "json":
+            print(json.dumps({
+                "document": {"name": doc.source_name, "format": doc.format, "sha256": doc.sha256,
+                             "pages": doc.page_count or None, "characters": len(doc.text), "warnings": doc.warnings},
+                "sections": [{"kind": s.kind, "number": s.number, "title": s.title, "level": s.level,
+                              "path": list(s.path), "start": s.start, "end": s.end,
+                              "page": doc.page_at(s.start)} for s in st.sections],
+                "sentences": len(st.sentences),
+                "toc_lines_skipped": st.toc_lines,
+            }, ensure_ascii=False, indent=2))
+        else:
+            print(f"{doc.source_name} : {doc.format.upper()}, {doc.page_count or '-'} pages, "
+                  f"{len(doc.text)} caractères, {len(st.sentences)} phrases")
+            for w in doc.warnings:
+                print(f"  avertissement : {w}")
+            for s in st.sections[1:]:
+                page = doc.page_at(s.start)
+                print(f"{'  ' * max(s.level, 0)}{s.label} — {s.title}" + (f"  (p. {page})" if page else ""))
+    return status
+
+
+def _output_path(out: str | None, src: Path, fmt: str, many: bool) -> Path | None:
+    if out is None:
+        return None
+    target = Path(out)
+    ext = {"text": "txt"}.get(fmt, fmt)
+    if many or target.is_dir() or out.endswith(("/", "\\")):
+        target.mkdir(parents=True, exist_ok=True)
+        return target / f"{src.name}.{ext}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from clausier.engine.analyze import Engine
+    from clausier.library.loader import load_library
+    from clausier.report import render
+
+    files = expand_inputs(args.files)
+    if not files:
+        raise UsageError("aucun fichier à analyser.", code="U003")
+    library = load_library(args.library) if args.library else None
+    engine = Engine.create(library)
+    engine.resolve_profile(args.profile, args.supplier_type)  # fail fast on a bad profile
+    worst = 0
+    errors = 0
+    many = len(files) > 1
+    for src in files:
+        try:
+            report = engine.analyze_file(src, args.profile, args.supplier_type, _limits(args))
+        except InputDocumentError as exc:
+            _err(str(exc))
+            errors += 1
+            continue
+        renderer = {"json": render.to_json, "md": render.to_markdown, "text": render.to_text}[args.format]
+        output = renderer(report, engine.library)
+        target = _output_path(args.output, src, args.format, many)
+        if target is None:
+            sys.stdout.write(output)
+        else:
+            target.write_text(output, encoding="utf-8")
+            print(f"{src.name} : rapport écrit dans {target}", file=sys.stderr)
+        if any(f.flagged for f in report.findings if f.status != "not_applicable"):
+            worst = 1
+    if errors:
+        _err(f"{errors} fichier(s) n'ont pas pu être analysés.")
+        return 2
+    return worst
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    from clausier.library.loader import load_library
+
+    library = load_library(args.dir if getattr(args, "dir", None) else args.library)
+    if args.library_cmd == "validate":
+        print(f"Bibliothèque valide : {len(library.obligations)} obligations, {len(library.themes)} thèmes, "
+              f"{len(library.buyer_profiles)} profils acheteurs, {len(library.supplier_types)} types de fournisseurs "
+              f"(version {library.version}).")
+        return 0
+    if args.library_cmd == "list":
+        for ob in library.obligations.values():
+            print(f"{ob.id:4} {ob.severity.value:8} {ob.title}")
+        return 0
+    if args.library_cmd == "show":
+        ob = library.get(args.id.upper())
+        print(json.dumps(ob.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return 0
+    if args.library_cmd == "export":
+        from clausier.report.library_export import export_library
+
+        path = export_library(library, args.profile, args.supplier_type, args.format, Path(args.output))
+        print(f"Annexe écrite : {path}")
+        return 0
+    if args.library_cmd == "coverage":
+        from clausier.library.coverage import render_coverage
+
+        text = render_coverage(library)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    raise UsageError("sous-commande inconnue", code="U001")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clausier", description="Vérification hors ligne des clauses de sécurité "
+                                     "des contrats de fournisseurs informatiques de santé.")
+    parser.add_argument("--version", action="version", version=f"clausier {__version__}")
+    parser.add_argument("--library", help="dossier de la bibliothèque de clauses (par défaut : celle fournie)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="analyser un ou plusieurs contrats")
+    p.add_argument("files", nargs="+", help="fichiers PDF, DOCX, TXT ou dossiers")
+    p.add_argument("--profile", default="full", help="profil acheteur : liberal, etablissement, groupement, full")
+    p.add_argument("--supplier-type", default=None, help="type de fournisseur : EDI, SAAS, HEB, MAINT, TLC, RDV, DM, DEV, FAI")
+    p.add_argument("--format", default="text", choices=FORMATS_CHECK)
+    p.add_argument("-o", "--output", help="fichier de sortie (ou dossier si plusieurs contrats)")
+    _add_limit_options(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("parse", help="afficher la structure d'un contrat (articles, annexes)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--format", default="text", choices=("text", "json"))
+    _add_limit_options(p)
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("library", help="consulter, valider ou exporter la bibliothèque de clauses")
+    lsub = p.add_subparsers(dest="library_cmd", required=True)
+    lsub.add_parser("list", help="lister les obligations")
+    s = lsub.add_parser("show", help="afficher une obligation")
+    s.add_argument("id")
+    s = lsub.add_parser("validate", help="valider la bibliothèque (schéma strict)")
+    s.add_argument("dir", nargs="?", default=None)
+    s = lsub.add_parser("export", help="exporter les clauses types d'un profil (annexe Word ou Markdown)")
+    s.add_argument("--profile", default="full")
+    s.add_argument("--supplier-type", default=None)
+    s.add_argument("--format", default="docx", choices=("docx", "md"))
+    s.add_argument("-o", "--output", default="annexe-securite.docx")
+    s = lsub.add_parser("coverage", help="table de couverture des référentiels")
+    s.add_argument("-o", "--output", default=None)
+    p.set_defaults(func=cmd_library)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except ClausierError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("interrompu.")
+        return 130
+
+
+def run() -> Any:  # pragma: no cover - console script shim
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

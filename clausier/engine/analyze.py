@@ -1,0 +1,181 @@
+"""Orchestration: Document -> parse -> detectors -> evidence + figures -> assess -> Report."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from clausier import __version__
+from clausier.engine import figures as fig
+from clausier.engine.assess import assess
+from clausier.engine.detectors import DetectorRegistry, Hit
+from clausier.engine.results import Evidence, Report
+from clausier.engine.strength import CueSet, judge
+from clausier.errors import UsageError
+from clausier.ingest import DEFAULT_LIMITS, Limits, load_document
+from clausier.library.loader import Library, cached_library
+from clausier.library.schema import Obligation
+from clausier.nlp import load_nlp
+from clausier.segment import Parsed, segment
+from clausier.types import Document
+
+MAX_EVIDENCE = 5
+_FR_WORDS = re.compile(r"\b(le|la|les|des|du|et|est|une|pour|dans|sont|aux|par|sur|qui)\b", re.I)
+_EN_WORDS = re.compile(r"\b(the|and|of|to|is|shall|be|with|for|any|that|this|are|by|or)\b", re.I)
+_ROLE_RANK = {"requirement": 0, "red_flag": 1, "topic": 2}
+
+
+def detect_language(text: str) -> str:
+    """'fr', 'en' or 'other', from function-word frequencies over the first 20,000 characters."""
+    sample = text[:20000]
+    fr = len(_FR_WORDS.findall(sample))
+    en = len(_EN_WORDS.findall(sample))
+    if fr + en < 20:
+        return "other"
+    return "fr" if fr >= en else "en"
+
+
+@dataclass
+class Engine:
+    """Library + French pipeline + detectors, built once and reused for every contract."""
+
+    library: Library
+    nlp: Any
+    registry: DetectorRegistry
+    cues: CueSet
+
+    @classmethod
+    def create(cls, library: Library | None = None, nlp: Any | None = None) -> Engine:
+        library = library or cached_library()
+        nlp = nlp or load_nlp()
+        return cls(library, nlp, DetectorRegistry.default(library, nlp), CueSet(library.language))
+
+    # ------------------------------------------------------------------ helpers
+    def resolve_profile(self, profile_id: str, supplier_type: str | None) -> tuple[Any, str | None]:
+        profile = self.library.profile(profile_id)
+        if supplier_type is not None and supplier_type not in self.library.supplier_types:
+            known = ", ".join(self.library.supplier_types)
+            raise UsageError(f"type de fournisseur inconnu : « {supplier_type} » (types : {known})", code="U002")
+        if profile.apply_all:
+            return profile, supplier_type
+        return profile, supplier_type or profile.default_supplier_type
+
+    def applicable(self, ob: Obligation, profile: Any, supplier_type: str | None) -> bool:
+        if profile.apply_all:
+            return True
+        order = {"critical": 0, "major": 1, "minor": 2}
+        if order[ob.severity.value] > order[profile.min_severity]:
+            return False
+        return ob.applies(supplier_type)
+
+    # ------------------------------------------------------------------ main entry points
+    def analyze_file(self, path: str | Path, profile: str = "full", supplier_type: str | None = None,
+                     limits: Limits = DEFAULT_LIMITS) -> Report:
+        return self.analyze(load_document(path, limits), profile, supplier_type)
+
+    def analyze(self, document: Document, profile_id: str = "full", supplier_type: str | None = None,
+                parsed: Parsed | None = None) -> Report:
+        profile, supplier = self.resolve_profile(profile_id, supplier_type)
+        parsed = parsed or segment(document, self.nlp)
+        language = detect_language(document.text)
+        hits = self.registry.detect(parsed, language)
+        by_obligation: dict[str, list[Hit]] = defaultdict(list)
+        for h in hits:
+            by_obligation[h.obligation_id].append(h)
+        text = document.text
+        sentences = parsed.structure.sentences
+        cue_cache: dict[int, dict[str, Any]] = {}
+
+        def cues_of(si: int) -> dict[str, Any]:
+            if si not in cue_cache:
+                s = sentences[si]
+                cue_cache[si] = self.cues.scan(text[s.start:s.end])
+            return cue_cache[si]
+
+        findings = []
+        for ob in self.library.obligations.values():
+            applicable = self.applicable(ob, profile, supplier)
+            evidence = self._evidence(ob, by_obligation.get(ob.id, []), parsed, cues_of) if applicable else []
+            figures, vague = self._figures(ob, evidence, parsed, cues_of)
+            messages = {f"{ob.id}/{rf.name}": rf.message for rf in ob.detection.red_flags}
+            finding = assess(ob, evidence, figures, profile.threshold_key, applicable, vague, messages)
+            findings.append(finding)
+        return Report(
+            document=self._document_meta(document, parsed, language),
+            profile={"id": profile.id, "label": profile.label, "supplier_type": supplier,
+                     "threshold_key": profile.threshold_key},
+            findings=findings,
+            tool={"name": "clausier", "version": __version__, "library_version": self.library.version,
+                  "analysed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+        )
+
+    # ------------------------------------------------------------------ evidence and figures
+    def _evidence(self, ob: Obligation, hits: list[Hit], parsed: Parsed, cues_of: Any) -> list[Evidence]:
+        """One Evidence per (sentence, role, requirement), best-ranked first, capped for the report.
+
+        Every requirement and red flag keeps at least one evidence (the verdict needs them)."""
+        text = parsed.document.text
+        permissive = {r.name: r.permissive_ok for r in ob.detection.requirements}
+        seen: dict[tuple[int, str, str | None], Evidence] = {}
+        for h in sorted(hits, key=lambda h: (_ROLE_RANK[h.role], -h.score, h.start)):
+            key = (h.sentence, h.role, h.requirement)
+            if key in seen:
+                continue
+            sent = parsed.structure.sentences[h.sentence]
+            strength, weakeners = judge(cues_of(h.sentence), h.start - sent.start, h.end - sent.start,
+                                        permissive.get(h.requirement or "", False))
+            seen[key] = Evidence(
+                text=text[sent.start:sent.end], start=sent.start, end=sent.end,
+                match_start=h.start, match_end=h.end, page=parsed.document.page_at(sent.start),
+                article=parsed.structure.sections[sent.section].label, detector=h.detector,
+                rule=f"{ob.id}/{h.rule}", role=h.role, requirement=h.requirement, score=round(h.score, 3),
+                strength=strength, weakeners=weakeners,
+            )
+        items = list(seen.values())
+        items.sort(key=lambda e: (_ROLE_RANK[e.role], not e.firm, -e.score, e.start))
+        return items
+
+    def _figures(self, ob: Obligation, evidence: list[Evidence], parsed: Parsed,
+                 cues_of: Any) -> tuple[dict[str, list[fig.Figure]], bool]:
+        out: dict[str, list[fig.Figure]] = {}
+        vague = False
+        sentences = {(e.start, e.end): e for e in evidence if e.role != "red_flag"}
+        for param in ob.parameters:
+            found: list[fig.Figure] = []
+            for e in sentences.values():
+                if param.requirement is not None and not (e.role == "requirement" and e.requirement == param.requirement):
+                    continue
+                found.extend(fig.extract(param.kind.value, e.text))
+            out[param.name] = found
+        for e in sentences.values():
+            if any(c for c in self.cues.scan(e.text)["vague_delay"]):
+                vague = True
+                break
+        return out, vague
+
+    @staticmethod
+    def _document_meta(document: Document, parsed: Parsed, language: str) -> dict[str, Any]:
+        meta: dict[str, Any] = {
+            "name": document.source_name,
+            "format": document.format,
+            "sha256": document.sha256,
+            "pages": document.page_count or None,
+            "characters": len(document.text),
+            "sections": len(parsed.structure.sections) - 1,
+            "sentences": len(parsed.structure.sentences),
+            "language": language,
+            "warnings": list(document.warnings),
+        }
+        if language != "fr":
+            meta["warnings"].append(
+                "Document non rédigé en français : analyse limitée (règles françaises et anglaises de base, "
+                "sans lemmes) — résultats à vérifier."
+            )
+        ocr_pages = [p.number for p in document.pages if p.ocr]
+        if ocr_pages:
+            meta["ocr_pages"] = ocr_pages
+        return meta
