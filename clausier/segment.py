@@ -30,6 +30,13 @@ _ROMAN = re.compile(r"^([IVX]{1,5})[.)\-–]\s+(\S.{0,120})$")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(.{1,200})$")
 _LIST_ITEM = re.compile(r"^\s*([-–—•*▪●◦·]\s|[a-z]\)\s|\(?[ivx]{1,4}\)\s|\d{1,2}°|\(\d{1,2}\)\s)")
 _MAX_SENTENCE = 1200
+_CONTINUATION = re.compile(r"[a-zà-ÿ][a-zà-ÿ']|[àa] ")
+# A title does not end on a function word: such a line is the first line of a wrapped paragraph.
+_DANGLING = re.compile(
+    r"\s(et|ou|de|du|des|la|le|les|l'|d'un|d'une|un|une|à|au|aux|en|par|pour|sur|dans|que|qui|avec|sans|"
+    r"of|the|and|or|to|in|for|with|a|an)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ def _title_like(title: str) -> bool:
     t = title.strip()
     if not t or len(t) > 120 or len(t.split()) > 16:
         return False
-    if t[-1] in ",;" or t.endswith((" et", " ou", " de", " du", " des", " la", " le", " les")):
+    if t[-1] in ",;" or _DANGLING.search(t):
         return False
     if t.endswith(".") and len(t.split()) > 10:
         return False
@@ -111,13 +118,18 @@ def find_headings(text: str) -> tuple[list[_Candidate], int]:
     """Accepted headings in text order, and the number of table-of-contents lines dropped."""
     candidates: list[_Candidate] = []
     toc = 0
-    for start, end, line in _lines(text):
+    lines = list(_lines(text))
+    for i, (start, end, line) in enumerate(lines):
         if _TOC_LEADER.search(line) and len(line.strip()) > 8:
             toc += 1
             continue
         c = _classify(line, start, end)
-        if c is not None:
-            candidates.append(c)
+        if c is None:
+            continue
+        nxt = lines[i + 1][2].lstrip() if i + 1 < len(lines) else ""
+        if c.kind in ("section", "article") and _CONTINUATION.match(nxt):
+            continue  # the line continues into the next one: a wrapped paragraph, not a title
+        candidates.append(c)
     # A heading repeated later (same kind, number, title) is a table-of-contents entry.
     last_index: dict[tuple[str, str | None, str], int] = {}
     for i, c in enumerate(candidates):
@@ -133,6 +145,7 @@ def find_headings(text: str) -> tuple[list[_Candidate], int]:
     current: list[int] = []  # numbering path of the last accepted numbered section
     article: int | None = None
     seen_body_heading = False
+    in_annex = False
     for c in kept:
         if c.kind == "annex":
             if not seen_body_heading:
@@ -140,7 +153,7 @@ def find_headings(text: str) -> tuple[list[_Candidate], int]:
                 accepted.append(_Candidate(c.line_start, c.line_end, "heading", None,
                                            c.title or "Annexe", 1))
                 continue
-            current, article = [], None
+            current, article, in_annex = [], None, True
             accepted.append(c)
             continue
         if c.kind in ("article", "section"):
@@ -159,7 +172,7 @@ def find_headings(text: str) -> tuple[list[_Candidate], int]:
             if not has_articles:
                 accepted.append(c)
             continue
-        if has_articles:
+        if has_articles and not in_annex:
             # Inside an "Article N" document, numbered lines are sub-sections N.x of the article.
             if len(parts) >= 2 and (article is None or parts[0] == article) and _follows(current, parts):
                 current = parts
@@ -238,6 +251,8 @@ def _units(text: str, heading_lines: set[int]) -> Iterator[tuple[int, int]]:
         if unit_start is None:
             unit_start = start
         unit_end = end
+    if unit_start is not None:
+        yield unit_start, unit_end
 
 
 def _split_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

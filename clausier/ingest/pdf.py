@@ -40,7 +40,7 @@ def _open(data: bytes, name: str) -> Any:
             code="D009",
         ) from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        if _is_encryption_error(exc):
             raise InputDocumentError(
                 f"« {name} » est protégé par un mot de passe ou chiffré : demandez au fournisseur une version "
                 "non protégée.",
@@ -49,6 +49,23 @@ def _open(data: bytes, name: str) -> Any:
         raise InputDocumentError(
             f"« {name} » est un PDF endommagé ou illisible ({type(exc).__name__}).", code="D010"
         ) from exc
+
+
+def _is_encryption_error(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's password errors: look through the cause chain and args."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or e in seen:
+            continue
+        seen.append(e)
+        if isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
+            return True
+        todo += [e.__cause__, e.__context__, *e.args]
+    return False
 
 
 def _lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -161,7 +178,7 @@ def read_pdf(data: bytes, name: str, sha: str, limits: Any) -> Document:
                     seen.add(_signature(_line_text(line)))
             margin_sigs.update(seen)
         readable_pages = sum(1 for p in page_lines if p[3])
-        repeated = {s for s, c in margin_sigs.items() if readable_pages >= 3 and c >= max(3, readable_pages // 2)}
+        repeated = {s for s, c in margin_sigs.items() if readable_pages >= 2 and c >= max(2, readable_pages // 2)}
 
         prev_bottom: float | None = None
         prev_height = 10.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -92,18 +93,24 @@ def _validate(model: type[BaseModel], path: Path) -> Any:
         raise LibraryError(_describe(exc, path, raw), code="L004") from None
 
 
-def load_library(directory: str | Path | None = None) -> Library:
-    """Load and validate every file of the library; raise LibraryError on the first bad file."""
+def theme_paths(root: Path) -> list[Path]:
+    return sorted(p for p in root.glob("*.yaml") if not p.name.startswith("_"))
+
+
+def load_library(directory: str | Path | None = None, only: Iterable[Path] | None = None) -> Library:
+    """Load and validate every file of the library; raise LibraryError on the first bad file.
+
+    ``only`` restricts the theme files loaded (tests load one theme at a time)."""
     root = Path(directory) if directory is not None else DEFAULT_LIBRARY_DIR
     if not root.is_dir():
         raise LibraryError(f"bibliothèque introuvable : {root}", code="L001")
-    theme_paths = sorted(p for p in root.glob("*.yaml") if not p.name.startswith("_"))
-    if not theme_paths:
+    theme_paths_ = list(only) if only is not None else theme_paths(root)
+    if not theme_paths_:
         raise LibraryError(f"aucun fichier de thème dans {root}", code="L001")
     digest = hashlib.sha256()
     themes: dict[str, ThemeFile] = {}
     obligations: dict[str, Obligation] = {}
-    for path in theme_paths:
+    for path in theme_paths_:
         digest.update(path.read_bytes())
         theme = _validate(ThemeFile, path)
         if theme.theme in themes:

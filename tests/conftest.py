@@ -1,0 +1,38 @@
+"""Shared fixtures (the only place fixtures live). The French pipeline is loaded once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from clausier.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def library():
+    from clausier.library.loader import load_library
+
+    return load_library()
+
+
+@pytest.fixture(scope="session")
+def engine(library, nlp):
+    from clausier.engine.analyze import Engine
+
+    return Engine.create(library, nlp)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not (CORPUS / "documents").is_dir():
+        pytest.skip("../shared/corpus absent (fresh clone): corpus tests skipped")
+    return CORPUS
