@@ -12,7 +12,7 @@ from typing import Any
 from clausier import __version__
 from clausier.engine import figures as fig
 from clausier.engine.assess import assess
-from clausier.engine.detectors import DetectorRegistry, Hit
+from clausier.engine.detectors import DetectorRegistry, Hit, match_view
 from clausier.engine.results import Evidence, Report
 from clausier.engine.strength import CueSet, judge
 from clausier.errors import UsageError
@@ -93,14 +93,14 @@ class Engine:
         def cues_of(si: int) -> dict[str, Any]:
             if si not in cue_cache:
                 s = sentences[si]
-                cue_cache[si] = self.cues.scan(text[s.start:s.end])
+                cue_cache[si] = self.cues.scan(match_view(text, s.start, s.end)[0])
             return cue_cache[si]
 
         findings = []
         for ob in self.library.obligations.values():
             applicable = self.applicable(ob, profile, supplier)
             evidence = self._evidence(ob, by_obligation.get(ob.id, []), parsed, cues_of) if applicable else []
-            figures, vague = self._figures(ob, evidence, parsed, cues_of)
+            figures, vague = self._figures(ob, evidence, parsed)
             messages = {f"{ob.id}/{rf.name}": rf.message for rf in ob.detection.red_flags}
             finding = assess(ob, evidence, figures, profile.threshold_key, applicable, vague, messages)
             findings.append(finding)
@@ -139,22 +139,17 @@ class Engine:
         items.sort(key=lambda e: (_ROLE_RANK[e.role], not e.firm, -e.score, e.start))
         return items
 
-    def _figures(self, ob: Obligation, evidence: list[Evidence], parsed: Parsed,
-                 cues_of: Any) -> tuple[dict[str, list[fig.Figure]], bool]:
+    def _figures(self, ob: Obligation, evidence: list[Evidence], parsed: Parsed) -> tuple[dict[str, list[fig.Figure]], bool]:
         out: dict[str, list[fig.Figure]] = {}
-        vague = False
-        sentences = {(e.start, e.end): e for e in evidence if e.role != "red_flag"}
+        usable = [e for e in evidence if e.role != "red_flag"]
         for param in ob.parameters:
-            found: list[fig.Figure] = []
-            for e in sentences.values():
-                if param.requirement is not None and not (e.role == "requirement" and e.requirement == param.requirement):
-                    continue
-                found.extend(fig.extract(param.kind.value, e.text))
-            out[param.name] = found
-        for e in sentences.values():
-            if any(c for c in self.cues.scan(e.text)["vague_delay"]):
-                vague = True
-                break
+            texts: dict[tuple[int, int], str] = {}
+            for e in usable:
+                if param.requirement is None or (e.role == "requirement" and e.requirement == param.requirement):
+                    texts[(e.start, e.end)] = e.text
+            out[param.name] = [f for t in texts.values() for f in fig.extract(param.kind.value, t)]
+        spans = {(e.start, e.end) for e in usable}
+        vague = any(self.cues.scan(parsed.document.text[a:b])["vague_delay"] for a, b in spans)
         return out, vague
 
     @staticmethod

@@ -18,7 +18,9 @@ from clausier.engine.figures import Figure
 from clausier.engine.results import Evidence, FigureCheck, Finding, RedFlag
 from clausier.library.schema import Comparison, Obligation, ParameterSpec
 
-_UNIT_FR = {"hours": "h", "per_year": "/an", "percent": " %", "zone": "", "certification": ""}
+_UNIT_FR = {"hours": "h", "days": " j", "per_year": "/an", "percent": " %", "zone": "", "certification": ""}
+# Durations are extracted in hours; a parameter expressed in days is compared in days.
+_PER_HOUR_UNIT = {"days": 24.0}
 _ZONE_FR = {"FR": "France", "EU": "UE", "EEA": "EEE", "NON_EU": "hors UE", "US": "États-Unis",
             "UK": "Royaume-Uni", "CH": "Suisse", "IN": "Inde", "CN": "Chine", "CA": "Canada",
             "MA": "Maroc", "TN": "Tunisie"}
@@ -29,6 +31,8 @@ def _fmt(value: float | str | list[str] | None, unit: str) -> str:
         return "—"
     if isinstance(value, list):
         return ", ".join(_ZONE_FR.get(v, v) for v in value)
+    if isinstance(value, float) and unit == "days":
+        return f"{value:g} j"
     if isinstance(value, float) and unit == "hours":
         if value >= 48 and value % 24 == 0:
             return f"{value / 24:g} j ({value:g} h)"
@@ -51,7 +55,7 @@ def check_parameter(param: ParameterSpec, figures: Sequence[Figure], threshold_k
                 # The most favourable figure stated is the commitment; it must meet the threshold.
                 best = min(values, key=lambda f: f.value) if param.comparison == Comparison.max else max(
                     values, key=lambda f: f.value)
-                found, text = float(best.value), best.text
+                found, text = float(best.value) / _PER_HOUR_UNIT.get(param.unit, 1.0), best.text
                 assert isinstance(threshold, (int, float))
                 ok = found <= threshold if param.comparison == Comparison.max else found >= threshold
         else:

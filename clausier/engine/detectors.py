@@ -73,8 +73,31 @@ class _SentenceIndex:
         return None
 
 
+def match_view(text: str, start: int, end: int) -> tuple[str, list[int] | None]:
+    """The sentence as rules see it: line wraps become spaces and escaped apostrophes (\\') plain.
+
+    Returns the view and, when its length differs from the original, a map from view positions to
+    offsets in ``text`` (None means position i is ``start + i``)."""
+    raw = text[start:end]
+    if "\\'" not in raw:
+        return raw.replace("\n", " "), None
+    chars: list[str] = []
+    positions: list[int] = []
+    i = 0
+    while i < len(raw):
+        if raw[i] == "\\" and raw[i + 1:i + 2] == "'":
+            i += 1
+            continue
+        chars.append(" " if raw[i] == "\n" else raw[i])
+        positions.append(start + i)
+        i += 1
+    positions.append(end)
+    return "".join(chars), positions
+
+
 class RegexDetector:
-    """Python regexes run once over the whole text; a hit belongs to the sentence it starts in."""
+    """Python regexes matched sentence by sentence (``^`` is the start of a sentence, ``.`` never
+    leaves it), on the sentence view of ``match_view``."""
 
     name = "regex"
 
@@ -87,20 +110,20 @@ class RegexDetector:
 
     def detect(self, parsed: Parsed, language: str) -> list[Hit]:
         text = parsed.document.text
-        index = _SentenceIndex(parsed)
+        rules = [(ref, rx) for ref, rx in self.rules if _lang_ok(ref.pattern, language)]
         hits: list[Hit] = []
-        for ref, rx in self.rules:
-            if not _lang_ok(ref.pattern, language):
-                continue
-            for m in rx.finditer(text):
-                if m.end() <= m.start():
-                    continue
-                si = index.find(m.start())
-                if si is None:
-                    continue
-                end = min(m.end(), index.sentences[si].end)
-                hits.append(Hit(ref.obligation_id, ref.role, ref.requirement, ref.pattern.name, self.name,
-                                m.start(), end, si, ref.pattern.score))
+        for si, sent in enumerate(parsed.structure.sentences):
+            view, positions = match_view(text, sent.start, sent.end)
+            for ref, rx in rules:
+                for m in rx.finditer(view):
+                    if m.end() <= m.start():
+                        continue
+                    if positions is None:
+                        a, b = sent.start + m.start(), sent.start + m.end()
+                    else:
+                        a, b = positions[m.start()], positions[m.end()]
+                    hits.append(Hit(ref.obligation_id, ref.role, ref.requirement, ref.pattern.name, self.name,
+                                    a, b, si, ref.pattern.score))
         return hits
 
 
@@ -160,7 +183,8 @@ class FuzzyDetector:
         text = parsed.document.text
         hits: list[Hit] = []
         for si, sent in enumerate(parsed.structure.sentences):
-            s_text = text[sent.start:sent.end].lower()
+            view, positions = match_view(text, sent.start, sent.end)
+            s_text = view.lower()
             for ref in self.rules:
                 if not _lang_ok(ref.pattern, language):
                     continue
@@ -171,8 +195,12 @@ class FuzzyDetector:
                 if al is None:
                     continue
                 score = ref.pattern.score * al.score / 100.0
+                if positions is None:
+                    a, b = sent.start + al.dest_start, sent.start + al.dest_end
+                else:
+                    a, b = positions[al.dest_start], positions[al.dest_end]
                 hits.append(Hit(ref.obligation_id, ref.role, ref.requirement, ref.pattern.name, self.name,
-                                sent.start + al.dest_start, sent.start + al.dest_end, si, score))
+                                a, b, si, score))
         return hits
 
 

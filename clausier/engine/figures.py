@@ -36,7 +36,7 @@ _SMALL = {"un": 1, "une": 1, "one": 1, "a": 1, "an": 1, "once": 1, "deux": 2, "t
           "seven": 7, "huit": 8, "eight": 8, "neuf": 9, "nine": 9, "dix": 10, "ten": 10}
 _NUM = r"(\d{1,4}(?:[.,]\d{1,2})?|un|une|one|a|an|deux|two|trois|three|quatre|four|cinq|five|six|sept|seven|huit|eight|neuf|nine|dix|ten)"
 _DURATION = re.compile(
-    _NUM + r"\s*(?:\(\s*\d{1,4}\s*\)\s*)?"
+    _NUM + r"\s*(?:\(\s*\d{1,4}\s*\)\s*)?(?:(business|working|calendar|consecutive)\s+)?"
     r"(minutes?|min|mn|heures?|hours?|hrs?|h|jours?|j|days?|semaines?|weeks?|mois|months?|années?|annees?|ans?|years?)"
     r"(?![a-zà-ÿ])(\s+(?:ouvr[ée]s|ouvrables|calendaires|calendar|business|working))?",
     re.IGNORECASE,
@@ -118,7 +118,8 @@ def durations(text: str) -> list[Figure]:
     t = normalise_numbers(text)
     out = []
     for m in _DURATION.finditer(t):
-        raw_num, unit, qualifier = m.group(1), m.group(2).lower(), (m.group(3) or "").strip().lower()
+        raw_num, unit = m.group(1), m.group(3).lower()
+        qualifier = (m.group(2) or m.group(4) or "").strip().lower()
         if raw_num.lower() in ("a", "an") and unit not in ("hour", "day", "week", "month", "year"):
             continue
         if unit in ("h", "j") and raw_num.lower() in ("un", "une", "a", "an", "one"):
