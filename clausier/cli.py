@@ -53,7 +53,7 @@ def _err(message: str) -> None:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from clausier.ingest import load_document
-    from clausier.nlp import load_nlp
+    from clausier.nlp import detect_language, load_nlp, pipeline_for
     from clausier.segment import segment
 
     status = 0
@@ -62,7 +62,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         try:
             doc = load_document(path, _limits(args))
             nlp = nlp or load_nlp()
-            parsed = segment(doc, nlp)
+            parsed = segment(doc, pipeline_for(detect_language(doc.text), nlp))
         except ClausierError as exc:
             _err(str(exc))
             status = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -30,3 +31,37 @@ def load_nlp(name: str = PIPELINE) -> Any:
         nlp.enable_pipe("senter")
     nlp.max_length = 4_000_000
     return nlp
+
+
+@lru_cache(maxsize=1)
+def load_nlp_en() -> Any:
+    """Blank English tokenizer with rule-based sentence boundaries (English DPAs are common).
+
+    No lemmas: lemma patterns are French only; English rules are regexes and phrases."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 4_000_000
+    return nlp
+
+
+_FR_WORDS = re.compile(r"\b(le|la|les|des|du|et|est|une|pour|dans|sont|aux|par|sur|qui)\b", re.I)
+_EN_WORDS = re.compile(r"\b(the|and|of|to|is|shall|be|with|for|any|that|this|are|by|or)\b", re.I)
+
+
+def detect_language(text: str) -> str:
+    """'fr', 'en' or 'other', from function-word frequencies over the first 20,000 characters."""
+    sample = text[:20000]
+    fr = len(_FR_WORDS.findall(sample))
+    en = len(_EN_WORDS.findall(sample))
+    if fr + en < 3:
+        return "other"
+    return "fr" if fr >= en else "en"
+
+
+def pipeline_for(language: str, french: Any | None = None) -> Any:
+    """The French pipeline for French (and unknown) text, the blank English one for English."""
+    if language == "en":
+        return load_nlp_en()
+    return french if french is not None else load_nlp()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,24 +18,12 @@ from clausier.errors import UsageError
 from clausier.ingest import DEFAULT_LIMITS, Limits, load_document
 from clausier.library.loader import Library, cached_library
 from clausier.library.schema import Obligation
-from clausier.nlp import load_nlp
+from clausier.nlp import detect_language, load_nlp, pipeline_for
 from clausier.segment import Parsed, segment
 from clausier.types import Document
 
 MAX_EVIDENCE = 5
-_FR_WORDS = re.compile(r"\b(le|la|les|des|du|et|est|une|pour|dans|sont|aux|par|sur|qui)\b", re.I)
-_EN_WORDS = re.compile(r"\b(the|and|of|to|is|shall|be|with|for|any|that|this|are|by|or)\b", re.I)
 _ROLE_RANK = {"requirement": 0, "red_flag": 1, "topic": 2}
-
-
-def detect_language(text: str) -> str:
-    """'fr', 'en' or 'other', from function-word frequencies over the first 20,000 characters."""
-    sample = text[:20000]
-    fr = len(_FR_WORDS.findall(sample))
-    en = len(_EN_WORDS.findall(sample))
-    if fr + en < 20:
-        return "other"
-    return "fr" if fr >= en else "en"
 
 
 @dataclass
@@ -80,8 +67,8 @@ class Engine:
     def analyze(self, document: Document, profile_id: str = "full", supplier_type: str | None = None,
                 parsed: Parsed | None = None) -> Report:
         profile, supplier = self.resolve_profile(profile_id, supplier_type)
-        parsed = parsed or segment(document, self.nlp)
         language = detect_language(document.text)
+        parsed = parsed or segment(document, pipeline_for(language, self.nlp))
         hits = self.registry.detect(parsed, language)
         by_obligation: dict[str, list[Hit]] = defaultdict(list)
         for h in hits:

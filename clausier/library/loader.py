@@ -6,6 +6,7 @@ Layout::
       A_hebergement_hds.yaml ... R_developpement.yaml   one file per theme (ThemeFile)
       _language.yaml                                    commitment-strength cues (LanguageCues)
       profiles/suppliers.yaml, profiles/buyers.yaml     supplier types and buyer profiles
+      references.yaml                                   reference points (coverage table, not a theme)
 """
 
 from __future__ import annotations
@@ -93,8 +94,14 @@ def _validate(model: type[BaseModel], path: Path) -> Any:
         raise LibraryError(_describe(exc, path, raw), code="L004") from None
 
 
+#: YAML files of the library directory that are not theme files (read by other modules).
+NON_THEME_FILES = frozenset({"references.yaml"})  # reference points: clausier.library.coverage
+
+
 def theme_paths(root: Path) -> list[Path]:
-    return sorted(p for p in root.glob("*.yaml") if not p.name.startswith("_"))
+    return sorted(
+        p for p in root.glob("*.yaml") if not p.name.startswith("_") and p.name not in NON_THEME_FILES
+    )
 
 
 def load_library(directory: str | Path | None = None, only: Iterable[Path] | None = None) -> Library:
