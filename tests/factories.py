@@ -9,7 +9,8 @@ from pathlib import Path
 # A compliant contract, written by the team for the tests (fictitious parties).
 CLAUSES = {
     "hds": "Le Prestataire s'engage à héberger les données de santé exclusivement auprès d'un hébergeur "
-           "certifié HDS pour les activités 1° à 6° de l'article R.1111-9 du code de la santé publique.",
+           "certifié HDS pour les activités 1° à 6° de l'article R.1111-9 du code de la santé publique, et à "
+           "maintenir cette certification pendant toute la durée du contrat.",
     "breach": "Le Prestataire notifie au Client toute violation de données à caractère personnel dans un délai "
               "maximal de vingt-quatre (24) heures après en avoir pris connaissance, par courriel adressé au "
               "délégué à la protection des données du Client, avec la description de la violation, ses "

@@ -1,0 +1,106 @@
+"""CLI: exit codes, batch resilience, output naming, JSON report contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clausier.cli import main
+from tests import factories as fx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_cli_check_sample_pdf_text_report(capsys):
+    code = main(["check", str(ROOT / "examples" / "contrat_exemple.pdf"), "--profile", "liberal",
+                 "--supplier-type", "SAAS"])
+    out = capsys.readouterr().out
+    assert code == 1  # the sample has weak and missing clauses on purpose
+    assert "Cabinet libéral" in out and "[ABSENT]" in out and "[OK]" in out
+
+
+def test_cli_check_json_follows_report_contract(tmp_path):
+    out = tmp_path / "r.json"
+    code = main(["check", str(ROOT / "examples" / "contrat_exemple.docx"), "--format", "json", "-o", str(out)])
+    assert code == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    ids = [f["obligation_id"] for f in data["findings"]]
+    assert len(ids) == 70 and len(set(ids)) == 70
+    text = (ROOT / "examples" / "contrat_exemple.docx")
+    assert text.exists()
+    for f in data["findings"]:
+        assert f["status"] in {"present", "weak", "missing", "not_applicable"}
+        assert isinstance(f["red_flag"], bool)
+        for e in f["evidence"]:
+            assert {"text", "start", "end", "page", "article", "detector", "rule"} <= set(e)
+        if f["status"] in ("weak", "missing"):
+            assert f["model_clause"] and f["questions"] and f["sources"]
+    assert data["document"]["sha256"] and data["tool"]["library_version"]
+
+
+def test_cli_batch_continues_past_bad_files(tmp_path, capsys):
+    good = fx.write_txt(tmp_path / "bon.txt", fx.contract_sections())
+    bad = tmp_path / "mauvais.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really a pdf")
+    empty = tmp_path / "vide.docx"
+    empty.write_bytes(b"")
+    outdir = tmp_path / "out"
+    code = main(["check", str(bad), str(good), str(empty), "--format", "json", "-o", str(outdir)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert (outdir / "bon.txt.json").exists()
+    assert not (outdir / "mauvais.pdf.json").exists()
+    assert "endommagé" in err and "vide" in err and "2 fichier(s)" in err
+    assert "Traceback" not in err
+
+
+def test_cli_directory_input_one_report_per_file(tmp_path):
+    src = tmp_path / "offres"
+    src.mkdir()
+    fx.write_txt(src / "a.txt", fx.contract_sections())
+    fx.write_docx(src / "b.docx", fx.contract_sections())
+    (src / "notes.xyz").write_text("ignored", encoding="utf-8")
+    outdir = tmp_path / "rapports"
+    assert main(["check", str(src), "--format", "md", "-o", str(outdir)]) == 1
+    assert sorted(p.name for p in outdir.iterdir()) == ["a.txt.md", "b.docx.md"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "x.txt", "--profile", "inconnu"],
+    ["check", "x.txt", "--supplier-type", "ZZZ"],
+    ["check"],
+    ["frobnicate"],
+])
+def test_cli_usage_errors_exit_2(tmp_path, argv, capsys):
+    (tmp_path / "x.txt").write_text("Article 1 : Objet\nTexte.", encoding="utf-8")
+    argv = [str(tmp_path / a) if a == "x.txt" else a for a in argv]
+    assert main(argv) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cli_parse_outline(capsys):
+    assert main(["parse", str(ROOT / "examples" / "contrat_exemple.pdf")]) == 0
+    out = capsys.readouterr().out
+    assert "Article 9 — Fin du contrat et réversibilité" in out and "Annexe 1 — Audits" in out
+
+
+def test_cli_library_validate_and_list(capsys):
+    assert main(["library", "validate"]) == 0
+    assert "70 obligations" in capsys.readouterr().out
+    assert main(["library", "show", "g1"]) == 0
+    assert '"id": "G1"' in capsys.readouterr().out
+
+
+def test_cli_library_validate_fails_on_broken_yaml(tmp_path, capsys):
+    import shutil
+
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "clause_library", lib)
+    path = next(lib.glob("G_*.yaml"))
+    path.write_text(path.read_text(encoding="utf-8").replace("severity: critical", "severity: urgent", 1),
+                    encoding="utf-8")
+    assert main(["library", "validate", str(lib)]) == 2
+    err = capsys.readouterr().err
+    assert path.name in err and "G1" in err and "severity" in err
