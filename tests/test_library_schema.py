@@ -79,3 +79,27 @@ def test_library_round_trip_dump_reload(library, tmp_path):
     for theme in library.themes.values():
         dumped = yaml.safe_dump(theme.model_dump(mode="json", exclude_defaults=True), allow_unicode=True)
         assert ThemeFile.model_validate(yaml.safe_load(dumped)) == theme
+
+
+def test_library_export_docx_reopens(tmp_path, library):
+    import docx
+
+    from clausier.report.library_export import applicable_obligations, export_library
+
+    path = export_library(library, "liberal", "SAAS", "docx", tmp_path / "annexe.docx")
+    d = docx.Document(path)
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    expected = applicable_obligations(library, "liberal", "SAAS")
+    assert 0 < len(expected) < 70
+    assert sum(1 for h in headings if h.startswith("Article ")) == len(expected)
+    body = "\n".join(p.text for p in d.paragraphs)
+    g1 = library.get("G1")
+    assert g1.model_clause.strip() in body and g1.questions[0] in body
+    assert "Questions à poser au fournisseur" in headings
+
+
+def test_library_export_markdown_full_profile(tmp_path, library):
+    from clausier.report.library_export import export_library
+
+    text = export_library(library, "full", None, "md", tmp_path / "annexe.md").read_text(encoding="utf-8")
+    assert text.count("**Article ") == 70
