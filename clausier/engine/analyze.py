@@ -22,7 +22,6 @@ from clausier.nlp import detect_language, load_nlp, pipeline_for
 from clausier.segment import Parsed, segment
 from clausier.types import Document
 
-MAX_EVIDENCE = 5
 _ROLE_RANK = {"requirement": 0, "red_flag": 1, "topic": 2}
 
 
