@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clausier.engine import figures
@@ -15,8 +15,6 @@ WORDS = ["Article", "1", "2.1", "Annexe", "Le", "Prestataire", "s'engage", "à",
 
 line = st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=8), min_size=0, max_size=14).map(" ".join)
 contract_text = st.lists(line, min_size=1, max_size=40).map("\n".join)
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci")
 
 
 @given(contract_text)

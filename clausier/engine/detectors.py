@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz
 
+from clausier.engine.prefilter import required_literals
 from clausier.library.loader import Library
 from clausier.library.schema import Lang, Obligation, PatternSpec
 from clausier.segment import Parsed
@@ -101,20 +102,50 @@ class RegexDetector:
 
     name = "regex"
 
-    def __init__(self, library: Library, obligations: Iterable[Obligation] | None = None) -> None:
+    def __init__(self, library: Library, obligations: Iterable[Obligation] | None = None,
+                 prefilter: bool = True) -> None:
         self.rules = [
-            (r, re.compile(r.pattern.regex, re.IGNORECASE))
+            (r, re.compile(r.pattern.regex, re.IGNORECASE),
+             required_literals(r.pattern.regex) if prefilter else None)
             for r in iter_rules(library, obligations)
             if r.pattern.regex is not None
         ]
 
     def detect(self, parsed: Parsed, language: str) -> list[Hit]:
         text = parsed.document.text
-        rules = [(ref, rx) for ref, rx in self.rules if _lang_ok(ref.pattern, language)]
+        sentences = parsed.structure.sentences
+        views = [match_view(text, s.start, s.end) for s in sentences]
+        # Lower-cased sentence views joined by newlines: required literals are located with str.find,
+        # and a rule runs only on the sentences that contain one of its literals.
+        joined = "\n".join(v.lower() for v, _ in views)
+        starts: list[int] = []
+        pos = 0
+        for v, _ in views:
+            starts.append(pos)
+            pos += len(v) + 1
+        literal_cache: dict[str, set[int]] = {}
+
+        def sentences_with(literal: str) -> set[int]:
+            if literal not in literal_cache:
+                found: set[int] = set()
+                i = joined.find(literal)
+                while i != -1:
+                    found.add(bisect.bisect_right(starts, i) - 1)
+                    i = joined.find(literal, i + 1)
+                literal_cache[literal] = found
+            return literal_cache[literal]
+
         hits: list[Hit] = []
-        for si, sent in enumerate(parsed.structure.sentences):
-            view, positions = match_view(text, sent.start, sent.end)
-            for ref, rx in rules:
+        everywhere = range(len(sentences))
+        for ref, rx, literals in self.rules:
+            if not _lang_ok(ref.pattern, language):
+                continue
+            candidates: Iterable[int] = everywhere
+            if literals is not None:
+                candidates = sorted(set().union(*(sentences_with(lit) for lit in literals)))
+            for si in candidates:
+                sent = sentences[si]
+                view, positions = views[si]
                 for m in rx.finditer(view):
                     if m.end() <= m.start():
                         continue
