@@ -1,0 +1,6 @@
+"""Reviewer decisions: a local SQLite store and their application to a report."""
+
+from clausier.review.apply import apply_overrides, reviewed_status
+from clausier.review.store import Decision, DecisionStore, default_db_path
+
+__all__ = ["Decision", "DecisionStore", "apply_overrides", "default_db_path", "reviewed_status"]
