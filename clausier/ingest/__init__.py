@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +26,26 @@ class Limits:
     ocr: bool = True
     ocr_language: str = "fra"
     ocr_timeout_s: int = 60
+    ocr_max_pixels: int = 40_000_000  # page image size for OCR; the resolution is lowered to fit
+    max_parse_seconds: float = 300.0  # wall-clock budget for reading one file (checked between pages)
 
 
 DEFAULT_LIMITS = Limits()
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+def safe_display_name(name: str, max_len: int = 120) -> str:
+    """A file name safe to show and to reuse as a file name: last path component only, without
+    control or bidirectional-override characters (an upload can be called "../../x" or carry
+    terminal escapes), shortened to ``max_len`` characters."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = "".join(ch if unicodedata.category(ch)[0] != "C" else "_" for ch in base).strip(" .")
+    if not base.strip("_"):
+        return "document"
+    if len(base) > max_len:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: max_len - len(ext) - 2] + "…" + dot + ext) if dot and len(ext) <= 8 else base[:max_len]
+    return base
 
 
 def sniff(data: bytes) -> str:
@@ -47,7 +65,7 @@ def sniff(data: bytes) -> str:
 def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS, display_name: str | None = None) -> Document:
     """Read a contract file into a Document. Raises InputDocumentError with a French message."""
     p = Path(path)
-    name = display_name or p.name
+    name = safe_display_name(display_name or p.name)
     try:
         size = p.stat().st_size
     except OSError as exc:
@@ -67,6 +85,7 @@ def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS, display_nam
 
 def load_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Same as load_document for in-memory content (UI uploads)."""
+    name = safe_display_name(name)
     if not data:
         raise InputDocumentError(f"« {name} » est vide (0 octet).", code="D003")
     if len(data) > limits.max_file_bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import time
 from collections import Counter
 from typing import Any
 
@@ -96,7 +97,7 @@ def _ocr_page(page: Any, limits: Any) -> tuple[list[dict[str, Any]], float]:
     """OCR one page with tesseract; returns pdfplumber-like word dicts in PDF points and a confidence."""
     import pytesseract
 
-    resolution = 300
+    resolution = ocr_resolution(float(page.width), float(page.height), limits.ocr_max_pixels)
     image = page.to_image(resolution=resolution).original
     data = pytesseract.image_to_data(
         image, lang=limits.ocr_language, output_type=pytesseract.Output.DICT, timeout=limits.ocr_timeout_s
@@ -111,6 +112,13 @@ def _ocr_page(page: Any, limits: Any) -> tuple[list[dict[str, Any]], float]:
         words.append({"text": text, "x0": x, "x1": x + w, "top": y, "bottom": y + h})
         confs.append(conf)
     return words, (sum(confs) / len(confs) / 100.0 if confs else 0.0)
+
+
+def ocr_resolution(width_pt: float, height_pt: float, max_pixels: int, preferred: int = 300) -> float:
+    """OCR resolution (dpi): 300 unless the page image would exceed ``max_pixels`` (huge pages)."""
+    area_in2 = max(width_pt * height_pt, 1.0) / (72.0 * 72.0)
+    fit = (max_pixels / area_in2) ** 0.5
+    return float(max(min(preferred, fit), 10.0))
 
 
 def tesseract_available(language: str = "fra") -> bool:
@@ -140,7 +148,13 @@ def read_pdf(data: bytes, name: str, sha: str, limits: Any) -> Document:
         page_lines: list[tuple[int, float, float, list[list[dict[str, Any]]], float | None, bool]] = []
         unreadable: list[int] = []
         ocr_ok: bool | None = None
+        started = time.monotonic()
+        n_chars = 0
         for number, page in enumerate(pdf.pages, start=1):
+            if time.monotonic() - started > limits.max_parse_seconds:
+                raise InputDocumentError(
+                    f"« {name} » : lecture interrompue à la page {number} après {limits.max_parse_seconds:.0f} s "
+                    "(limite de temps) : le fichier est anormalement lourd.", code="D013")
             width, height = float(page.width), float(page.height)
             if width * height > 14400 * 14400:
                 raise InputDocumentError(f"« {name} » : page {number} aux dimensions aberrantes.", code="D010")
@@ -150,6 +164,11 @@ def read_pdf(data: bytes, name: str, sha: str, limits: Any) -> Document:
                 raise InputDocumentError(
                     f"« {name} » : page {number} illisible ({type(exc).__name__}).", code="D010"
                 ) from exc
+            n_chars += sum(len(w["text"]) + 1 for w in words)
+            if n_chars > limits.max_chars:
+                raise InputDocumentError(
+                    f"« {name} » contient trop de texte (plus de {limits.max_chars} caractères à la page {number}).",
+                    code="D004")
             confidence: float | None = None
             is_ocr = False
             if not words:
