@@ -110,7 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not files:
         raise UsageError("aucun fichier à analyser.", code="U003")
     library = load_library(args.library) if args.library else None
-    engine = Engine.create(library)
+    engine = Engine.create(library, classifier=False if getattr(args, "no_model", False) else None)
     engine.resolve_profile(args.profile, args.supplier_type)  # fail fast on a bad profile
     worst = 0
     errors = 0
@@ -173,6 +173,26 @@ def cmd_library(args: argparse.Namespace) -> int:
     raise UsageError("sous-commande inconnue", code="U001")
 
 
+def cmd_model(args: argparse.Namespace) -> int:
+    """`clausier model train`: the trained clause classifier (see models/README.md)."""
+    from clausier.classifier.train import train_default
+
+    summary = train_default(Path(args.out), seed=args.seed)
+    print(f"Modèle écrit dans {args.out} : {summary}")
+    return 0
+
+
+def _add_model_parser(sub: Any) -> None:
+    from clausier.classifier import DEFAULT_MODEL_DIR
+
+    p = sub.add_parser("model", help="entraîner le classifieur de clauses (models/)")
+    msub = p.add_subparsers(dest="model_cmd", required=True)
+    t = msub.add_parser("train", help="entraîner le classifieur par thème (déterministe)")
+    t.add_argument("--out", default=str(DEFAULT_MODEL_DIR), help="dossier du modèle entraîné")
+    t.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_model)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausier", description="Vérification hors ligne des clauses de sécurité "
                                      "des contrats de fournisseurs informatiques de santé.")
@@ -187,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="text", choices=FORMATS_CHECK)
     p.add_argument("-o", "--output", help="fichier de sortie (ou dossier si plusieurs contrats)")
     _add_limit_options(p)
+    p.add_argument("--no-model", action="store_true", help="ne pas utiliser le classifieur entraîné (models/)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("parse", help="afficher la structure d'un contrat (articles, annexes)")
@@ -210,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = lsub.add_parser("coverage", help="table de couverture des référentiels")
     s.add_argument("-o", "--output", default=None)
     p.set_defaults(func=cmd_library)
+    _add_model_parser(sub)
     return parser
 
 

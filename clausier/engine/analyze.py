@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,20 @@ class Engine:
     nlp: Any
     registry: DetectorRegistry
     cues: CueSet
+    classifier: dict[str, Any] = field(default_factory=lambda: {"used": False})  # tool metadata
 
     @classmethod
-    def create(cls, library: Library | None = None, nlp: Any | None = None) -> Engine:
+    def create(cls, library: Library | None = None, nlp: Any | None = None, classifier: bool | None = None,
+               model_dir: Path | None = None) -> Engine:
+        """``classifier``: None = the default policy (models/README.md), False = rules only (--no-model),
+        True = use the trained model when present. Without models/ the engine runs on rules only."""
+        from clausier.classifier.detector import attach_classifier
+
         library = library or cached_library()
         nlp = nlp or load_nlp()
-        return cls(library, nlp, DetectorRegistry.default(library, nlp), CueSet(library.language))
+        registry = DetectorRegistry.default(library, nlp)
+        meta = attach_classifier(registry, library, classifier, model_dir)
+        return cls(library, nlp, registry, CueSet(library.language), meta)
 
     # ------------------------------------------------------------------ helpers
     def resolve_profile(self, profile_id: str, supplier_type: str | None) -> tuple[Any, str | None]:
@@ -96,7 +104,8 @@ class Engine:
                      "threshold_key": profile.threshold_key},
             findings=findings,
             tool={"name": "clausier", "version": __version__, "library_version": self.library.version,
-                  "analysed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")},
+                  "analysed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                  "classifier": dict(self.classifier)},
         )
 
     # ------------------------------------------------------------------ evidence and figures
@@ -122,12 +131,13 @@ class Engine:
                 strength=strength, weakeners=weakeners,
             )
         items = list(seen.values())
-        items.sort(key=lambda e: (_ROLE_RANK[e.role], not e.firm, -e.score, e.start))
+        # Model passages come after every rule passage (they only ask for a human check).
+        items.sort(key=lambda e: (e.detector == "classifier", _ROLE_RANK[e.role], not e.firm, -e.score, e.start))
         return items
 
     def _figures(self, ob: Obligation, evidence: list[Evidence], parsed: Parsed) -> tuple[dict[str, list[fig.Figure]], bool]:
         out: dict[str, list[fig.Figure]] = {}
-        usable = [e for e in evidence if e.role != "red_flag"]
+        usable = [e for e in evidence if e.role != "red_flag" and e.detector != "classifier"]
         for param in ob.parameters:
             texts: dict[tuple[int, int], str] = {}
             for e in usable:

@@ -1,0 +1,140 @@
+"""The trained theme classifier as a detector: sentences the model assigns to a theme become
+``topic`` evidence (detector ``classifier``) for the obligation of that theme whose library wording
+the sentence is closest to. Evidence only: ``assess`` never lets it make an obligation present.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from clausier.classifier import DEFAULT_MODEL_DIR, ENABLED_BY_DEFAULT, model_available
+from clausier.engine.detectors import DetectorRegistry, Hit, match_view
+from clausier.errors import ModelError
+from clausier.library.loader import Library
+from clausier.library.schema import Obligation
+from clausier.segment import Parsed
+
+THRESHOLD = 0.5  # theme probability from which a sentence becomes evidence
+MIN_SUPPORT = 0.08  # lexical closeness to an obligation of the theme (cosine of stem weights)
+MIN_CHARS = 40  # headings and fragments are not clauses
+MAX_CHARS = 1500  # long tables/lists are cut before classification
+
+_WORD = re.compile(r"[^\W\d_]{4,}", re.UNICODE)
+_STOP = frozenset(
+    "avec dans pour sont cette celle ceux leur leurs elle elles être avoir fait faire peut peuvent "
+    "doit doivent sera seront dont sans tout tous toute toutes autre autres ainsi plus moins "
+    "selon entre lors afin notamment également article présent présente présentes contrat client "
+    "prestataire titulaire hébergeur éditeur fournisseur société parties partie shall with that "
+    "this from will such other which have under".split()
+)
+
+
+def stems(text: str) -> list[str]:
+    """Crude French stems: lower-cased words of 4+ letters cut to 6 characters, minus stop words."""
+    return [w[:6] for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP]
+
+
+class ObligationProfiles:
+    """TF-IDF stem vectors of each obligation's library wording (title, examples, model clause),
+    used to pick the obligation a theme-level prediction refers to."""
+
+    def __init__(self, library: Library) -> None:
+        bags: dict[str, Counter[str]] = {}
+        for ob in library.obligations.values():
+            bags[ob.id] = Counter(stems(" ".join(_wording(ob))))
+        df = Counter(s for bag in bags.values() for s in bag)
+        n = len(bags)
+        self.idf = {s: math.log((1 + n) / (1 + c)) + 1.0 for s, c in df.items()}
+        self.vectors = {oid: self._normed(bag) for oid, bag in bags.items()}
+        self.by_theme: dict[str, list[str]] = {}
+        for oid in sorted(bags):
+            self.by_theme.setdefault(oid[0], []).append(oid)
+
+    def _normed(self, bag: Counter[str]) -> dict[str, float]:
+        vec = {s: (1 + math.log(c)) * self.idf.get(s, 1.0) for s, c in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {s: v / norm for s, v in vec.items()}
+
+    def best(self, theme: str, text: str) -> tuple[str, float] | None:
+        """The closest obligation of ``theme`` and its cosine, or None when no obligation is close."""
+        vec = self._normed(Counter(stems(text)))
+        scored = [(sum(w * self.vectors[oid].get(s, 0.0) for s, w in vec.items()), oid)
+                  for oid in self.by_theme.get(theme, [])]
+        if not scored:
+            return None
+        sim, oid = max(scored, key=lambda t: (t[0], [-ord(c) for c in t[1]]))
+        return (oid, sim) if sim >= MIN_SUPPORT else None
+
+
+def _wording(ob: Obligation) -> list[str]:
+    ex = ob.examples
+    return [ob.title, ob.model_clause, *ex.positive, *ex.negative, *ex.red_flag]
+
+
+@lru_cache(maxsize=4)
+def load_model(model_dir: str) -> Any:
+    """The trained pipeline, loaded by path (no custom components; no download)."""
+    import spacy
+
+    try:
+        return spacy.load(model_dir)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"le classifieur de « {model_dir} » est illisible : relancez « clausier model train ».",
+                         code="M003") from exc
+
+
+class ClassifierDetector:
+    """Theme probabilities per sentence; one ``topic`` hit per (sentence, theme) above the threshold."""
+
+    name = "classifier"
+
+    def __init__(self, library: Library, model: Any, threshold: float = THRESHOLD,
+                 profiles: ObligationProfiles | None = None) -> None:
+        self.model = model
+        self.threshold = threshold
+        self.profiles = profiles or ObligationProfiles(library)
+
+    def scores(self, texts: list[str]) -> list[dict[str, float]]:
+        return [dict(doc.cats) for doc in self.model.pipe(texts, batch_size=128)]
+
+    def detect(self, parsed: Parsed, language: str) -> list[Hit]:
+        text = parsed.document.text
+        idx: list[int] = []
+        views: list[str] = []
+        for si, s in enumerate(parsed.structure.sentences):
+            view = " ".join(match_view(text, s.start, s.end)[0].split())
+            if len(view) >= MIN_CHARS:
+                idx.append(si)
+                views.append(view[:MAX_CHARS])
+        hits: list[Hit] = []
+        for si, view, cats in zip(idx, views, self.scores(views)):
+            s = parsed.structure.sentences[si]
+            for theme, p in sorted(cats.items()):
+                if p < self.threshold:
+                    continue
+                best = self.profiles.best(theme, view)
+                if best is not None:
+                    hits.append(Hit(best[0], "topic", None, f"modele_theme_{theme}", self.name,
+                                    s.start, s.end, si, round(float(p), 3)))
+        return hits
+
+
+def attach_classifier(registry: DetectorRegistry, library: Library, use: bool | None,
+                      model_dir: Path | None = None) -> dict[str, Any]:
+    """Add the classifier to ``registry`` when asked (or by default policy) and the model exists.
+
+    Returns the report's tool metadata: whether the model was used, and why not."""
+    path = model_dir or DEFAULT_MODEL_DIR
+    wanted = ENABLED_BY_DEFAULT if use is None else use
+    if not wanted:
+        return {"used": False, "reason": "désactivé" if use is False else "désactivé par défaut"}
+    if not model_available(path):
+        return {"used": False, "reason": f"modèle absent ({path.name})"}
+    model = load_model(str(path))
+    registry.add(ClassifierDetector(library, model))
+    return {"used": True, "model": path.name, "version": model.meta.get("version"), "threshold": THRESHOLD}
