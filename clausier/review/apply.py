@@ -45,3 +45,30 @@ def reviewed_status(report: Report, finding: Finding) -> str:
 def is_overridden(report: Report, finding: Finding) -> bool:
     override = report.overrides.get(finding.obligation_id)
     return bool(override and override["status"] != finding.status)
+
+
+def reviewed_summary(report: Report) -> dict[str, Any]:
+    """``Report.summary()`` computed on the reviewed verdicts, plus how many were reviewed.
+
+    Obligations the engine found not applicable stay out of the counts; one the reviewer marks
+    not applicable leaves them too."""
+    base = report.summary()
+    engine_applicable = [f for f in report.findings if f.status != "not_applicable"]
+    counted = [(f, reviewed_status(report, f)) for f in engine_applicable]
+    counted = [(f, s) for f, s in counted if s != "not_applicable"]
+    counts = {s: sum(1 for _, st in counted if st == s) for s in ("present", "weak", "missing")}
+    by_sev: dict[str, dict[str, int]] = {}
+    for f, s in counted:
+        by_sev.setdefault(f.severity, {"present": 0, "weak": 0, "missing": 0})[s] += 1
+    return {
+        **base,
+        "applicable": len(counted),
+        **counts,
+        "red_flags": sum(1 for f, _ in counted if f.red_flag),
+        "not_applicable": len(report.findings) - len(counted),
+        "coverage": round(counts["present"] / len(counted), 3) if counted else None,
+        "by_severity": by_sev,
+        "critical_gaps": [f.obligation_id for f, s in counted if f.severity == "critical" and s == "missing"],
+        "reviewed": len(report.overrides),
+        "overridden": sum(1 for f in engine_applicable if is_overridden(report, f)),
+    }

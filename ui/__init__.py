@@ -1,0 +1,1 @@
+"""Streamlit review view of clausier (launched by ``clausier ui``)."""

@@ -1,0 +1,36 @@
+"""Render a PDF page with evidence rectangles drawn on it (pdfplumber + pypdfium2, in memory)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from clausier.types import BBox
+
+SENTENCE_FILL = (255, 230, 0, 70)
+SENTENCE_STROKE = (230, 160, 0, 255)
+MATCH_FILL = (255, 120, 0, 90)
+MATCH_STROKE = (200, 40, 0, 255)
+
+
+def _pad(box: BBox, pad: float = 1.5) -> BBox:
+    x0, top, x1, bottom = box
+    return (x0 - pad, top - pad, x1 + pad, bottom + pad)
+
+
+def render_page_png(pdf_bytes: bytes, page_number: int, sentence: Sequence[BBox], match: Sequence[BBox],
+                    resolution: int = 110) -> bytes:
+    """PNG of page ``page_number`` (1-based) with the sentence in yellow and the matched words in orange."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        page = pdf.pages[page_number - 1]
+        image = page.to_image(resolution=resolution)
+        if sentence:
+            image.draw_rects([_pad(b) for b in sentence], fill=SENTENCE_FILL, stroke=SENTENCE_STROKE,
+                             stroke_width=1)
+        if match:
+            image.draw_rects([_pad(b, 1.0) for b in match], fill=MATCH_FILL, stroke=MATCH_STROKE, stroke_width=2)
+        out = io.BytesIO()
+        image.annotated.convert("RGB").save(out, format="PNG", optimize=True)
+    return out.getvalue()

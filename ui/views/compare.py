@@ -1,0 +1,72 @@
+"""Page 'Comparaison d'offres': several bids for the same profile side by side, with a weighted score."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui import logic, state
+
+
+def main() -> None:
+    ctx = state.context()
+    library = state.get_library()
+    st.title("⚖️ Comparer les offres d'un appel d'offres")
+    st.markdown(
+        "Déposez dans la colonne de gauche les contrats ou annexes sécurité de **plusieurs candidats** : ils sont "
+        "analysés avec le même profil acheteur et le même type de fournisseur, puis comparés obligation par "
+        "obligation. Les verdicts que vous avez relus dans « Analyse d'un contrat » sont pris en compte.")
+    for bad in (a for a in ctx.analyses if not a.ok):
+        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon="🚫")
+    bids = [a for a in ctx.analyses if a.ok]
+    if len(bids) < 2:
+        st.info(f"Chargez au moins deux offres pour les comparer ({len(bids)} chargée(s) pour l'instant).")
+        return
+    supplier = logic.supplier_label(library, ctx.supplier)
+    st.caption(f"Profil « {library.buyer_profiles[ctx.profile].label} » · fournisseur : {supplier}")
+
+    st.subheader("Classement")
+    st.caption("Score pondéré = part des obligations couvertes, chaque obligation comptant selon sa sévérité "
+               "(critique 3, majeure 2, mineure 1) et son verdict (présente 1, faible 0,5, absente 0).")
+    scores = logic.score_rows(bids)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.dataframe(pd.DataFrame(scores), hide_index=True, width="stretch",
+                     column_config={"Score pondéré": st.column_config.ProgressColumn(
+                         "Score pondéré", format="%.1f %%", min_value=0, max_value=100)})
+    with right:
+        chart = alt.Chart(pd.DataFrame(scores)).mark_bar(color="#1f4e9c").encode(
+            x=alt.X("Score pondéré:Q", scale=alt.Scale(domain=[0, 100]), title="Score pondéré (%)"),
+            y=alt.Y("Offre:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=["Offre", "Score pondéré", "Points d'alerte"])
+        st.altair_chart(chart, width="stretch")
+
+    st.subheader("Obligation par obligation")
+    rows = logic.compare_rows(bids, library)
+    c1, c2 = st.columns([2, 1])
+    severities = c1.multiselect("Sévérité", ["Critique", "Majeure", "Mineure"], key="cmp_sev", placeholder="Toutes")
+    only_diff = c2.toggle("Seulement les obligations où les offres diffèrent", key="cmp_diff")
+    names = logic.bidder_names(bids)
+    shown = [r for r in rows if (not severities or r["Sévérité"] in severities)
+             and (not only_diff or len({str(r[n]).split(" ")[0] for n in names}) > 1)]
+    if shown:
+        table = pd.DataFrame(shown)
+        st.dataframe(table.style.map(logic.status_cell_style, subset=names), hide_index=True, width="stretch",
+                     height=min(38 + 35 * len(table), 600))
+    else:
+        st.info("Aucune obligation ne correspond à ces filtres.")
+
+    st.subheader("Exporter la comparaison")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button("Grille obligations × offres (CSV)", data=logic.to_csv(rows), file_name="comparaison-offres.csv",
+                       mime="text/csv", key="dl_cmp_csv", on_click="ignore")
+    d2.download_button("Classement (CSV)", data=logic.to_csv(scores), file_name="classement-offres.csv",
+                       mime="text/csv", key="dl_cmp_scores", on_click="ignore")
+    d3.download_button("Classement et grille (Excel)",
+                       data=lambda: logic.to_xlsx({"Classement": scores, "Grille": rows}),
+                       file_name="comparaison-offres.xlsx", key="dl_cmp_xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+main()

@@ -1,0 +1,289 @@
+"""Page 'Analyse d'un contrat': summary, checklist, evidence on the document, reviewer decisions, exports."""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from clausier.engine.results import Finding
+from clausier.library.loader import Library
+from clausier.review import reviewed_status
+from ui import exporting, logic, state
+from ui.highlight import render_page_png
+from ui.logic import Analysis
+
+STATUS_SCALE = alt.Scale(domain=[logic.STATUS_FR[s] for s in ("present", "weak", "missing")],
+                         range=[logic.STATUS_COLOR[s] for s in ("present", "weak", "missing")])
+
+
+def welcome() -> None:
+    st.title("Vérifier les clauses de sécurité d'un contrat")
+    st.markdown(
+        "Cet outil lit un contrat de fournisseur informatique de santé et vérifie, obligation par obligation, "
+        "qu'il contient les clauses de sécurité attendues (hébergement HDS, violations de données, sauvegardes, "
+        "audits, réversibilité…). **Tout se passe sur ce poste : le contrat n'est envoyé nulle part.**")
+    st.info("**Pour commencer**, dans la colonne de gauche :\n\n"
+            "1. déposez un contrat (PDF, Word ou texte) — ou choisissez le contrat d'exemple ;\n"
+            "2. indiquez qui vous êtes (profil acheteur) ;\n"
+            "3. indiquez le type de fournisseur.\n\n"
+            "L'analyse prend quelques secondes.")
+    st.markdown("**Les verdicts :** " + " ".join(logic.pill_html(s) for s in ("present", "weak", "missing"))
+                + "<br><small>Présent : la clause y est, avec un engagement ferme et des chiffres conformes. "
+                  "Faible : la clause existe mais est incomplète, atténuée (« dans la mesure du possible ») ou "
+                  "hors des seuils de votre profil. Absent : rien dans le contrat ne traite du sujet.</small>",
+                unsafe_allow_html=True)
+
+
+def header(a: Analysis, ctx: state.Context, library: Library) -> None:
+    assert a.report is not None
+    doc = a.report.document
+    st.title(f"📄 {a.name}")
+    pages = f" · {doc['pages']} pages" if doc.get("pages") else ""
+    supplier = logic.supplier_label(library, ctx.supplier)
+    st.caption(f"{doc['format'].upper()}{pages} · profil « {a.report.profile['label']} » · fournisseur : {supplier}"
+               f" · empreinte {a.sha256[:12]}")
+    for w in doc.get("warnings", []):
+        st.warning(w)
+
+
+# ---------------------------------------------------------------------------------------- summary
+def summary_tab(a: Analysis, library: Library) -> None:
+    report = a.report
+    assert report is not None
+    s = logic.summary(report)
+    cols = st.columns(5)
+    cols[0].metric("Couverture", f"{round((s['coverage'] or 0) * 100)} %",
+                   help="Part des obligations applicables jugées présentes.")
+    cols[1].metric("🟢 Présentes", s["present"])
+    cols[2].metric("🟠 Faibles", s["weak"])
+    cols[3].metric("🔴 Absentes", s["missing"])
+    cols[4].metric("⚠️ Points d'alerte", s["red_flags"],
+                   help="Clauses qui limitent ou contredisent une obligation (ex. notification « dans les meilleurs délais »).")
+    reviewed = (f" Relecture : {s['reviewed']} verdict(s) examiné(s), dont {s['overridden']} modifié(s) par le relecteur."
+                if s["reviewed"] else " Aucun verdict relu pour l'instant.")
+    st.caption(f"{s['applicable']} obligations s'appliquent à ce profil et à ce type de fournisseur "
+               f"({s['not_applicable']} non applicables).{reviewed}")
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("Par thème")
+        chart = alt.Chart(pd.DataFrame(logic.theme_counts(report, library))).mark_bar().encode(
+            y=alt.Y("Thème:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("Obligations:Q", stack="zero", title="Nombre d'obligations"),
+            color=alt.Color("Verdict:N", scale=STATUS_SCALE, legend=alt.Legend(orient="top", title=None)),
+            order=alt.Order("ordre:Q"),
+            tooltip=["Thème", "Verdict", "Obligations"],
+        )
+        st.altair_chart(chart, width="stretch")
+        st.subheader("Par sévérité")
+        st.dataframe(pd.DataFrame(logic.severity_table(report)), hide_index=True, width="stretch")
+    with right:
+        st.subheader("Lacunes les plus graves")
+        gaps = logic.serious_gaps(report)
+        if not gaps:
+            st.success("Aucune lacune critique ni point d'alerte.")
+        for f in gaps:
+            status = reviewed_status(report, f)
+            flag = " ⚠️ point d'alerte" if f.red_flag else ""
+            reason = next((r for r in reversed(f.reasons) if r.startswith("Point d'alerte")), f.reasons[-1] if f.reasons else "")
+            st.markdown(f"{logic.pill_html(status, small=True)} {logic.severity_html(f.severity)} "
+                        f"**{f.obligation_id} — {html.escape(f.title)}**{flag}<br>"
+                        f"<small>{html.escape(reason)}</small>", unsafe_allow_html=True)
+        st.caption("Ouvrez l'onglet « Vérification clause par clause » pour voir les passages du contrat "
+                   "et la clause à ajouter.")
+
+
+# ---------------------------------------------------------------------------------------- checklist
+def checklist_tab(a: Analysis, library: Library) -> None:
+    report = a.report
+    assert report is not None
+    st.markdown("Toutes les obligations qui s'appliquent, **les plus graves d'abord**. "
+                "Cliquez sur une ligne (case à gauche) ou choisissez une obligation plus bas pour voir "
+                "le passage du contrat, la raison du verdict et la clause à proposer.")
+    c1, c2, c3 = st.columns(3)
+    themes = c1.multiselect("Thème", list(library.themes), format_func=lambda t: f"{t} — {library.theme_title(t)}",
+                            key="f_themes", placeholder="Tous")
+    statuses = c2.multiselect("Verdict", ["present", "weak", "missing"], format_func=logic.STATUS_FR.get,
+                              key="f_status", placeholder="Tous")
+    severities = c3.multiselect("Sévérité", ["critical", "major", "minor"], format_func=logic.SEVERITY_FR.get,
+                                key="f_severity", placeholder="Toutes")
+    findings = logic.checklist(report, logic.Filters(tuple(themes), tuple(statuses), tuple(severities)))
+    table = pd.DataFrame(logic.checklist_rows(report, library, findings))
+    select_key = f"oid_{a.sha256}"
+    if table.empty:
+        st.info("Aucune obligation ne correspond à ces filtres.")
+    else:
+        styled = table.style.map(logic.status_cell_style, subset=["Verdict"])
+        event = st.dataframe(
+            styled, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
+            on_select="rerun", selection_mode="single-row", key=f"table_{a.sha256}",
+            column_config={"Réf.": st.column_config.TextColumn(width="small"),
+                           "Obligation": st.column_config.TextColumn(width="large"),
+                           "Chiffres (trouvé / attendu)": st.column_config.TextColumn(width="large"),
+                           "Sources": st.column_config.TextColumn(width="medium")})
+        rows = list(event.selection.rows) if event is not None else []
+        chosen = findings[rows[0]].obligation_id if rows else None
+        if chosen and st.session_state.get(f"_last_row_{a.sha256}") != chosen:
+            st.session_state[select_key] = chosen
+        st.session_state[f"_last_row_{a.sha256}"] = chosen
+    st.divider()
+    detail(a, library, select_key)
+
+
+# ---------------------------------------------------------------------------------------- detail
+def detail(a: Analysis, library: Library, select_key: str) -> None:
+    report = a.report
+    assert report is not None
+    options = [f.obligation_id for f in logic.ordered(report)]
+    if st.session_state.get(select_key) not in options:
+        st.session_state.pop(select_key, None)
+    by_id = {f.obligation_id: f for f in report.findings}
+    oid = st.selectbox("Obligation à examiner", options, key=select_key,
+                       format_func=lambda o: logic.option_label(report, by_id[o]))
+    f = by_id[oid]
+    ob = library.get(oid)
+    status = reviewed_status(report, f)
+    st.markdown(f"### {f.obligation_id} — {html.escape(f.title)}")
+    st.markdown(f"{logic.pill_html(status)} {logic.severity_html(f.severity)} "
+                + (" <b style='color:#b3261e'>⚠️ point d'alerte</b>" if f.red_flag else "")
+                + f" <small>· thème {html.escape(library.theme_title(f.theme))}</small>", unsafe_allow_html=True)
+    override = report.overrides.get(oid)
+    if override:
+        who = f" par {override['reviewer']}" if override.get("reviewer") else ""
+        what = ("Verdict **modifié**" if override["changed"] else "Verdict **confirmé**")
+        note = f" — « {override['comment']} »" if override.get("comment") else ""
+        engine = f" (verdict de l'outil : {logic.STATUS_FR[f.status].lower()})" if override["changed"] else ""
+        st.info(f"{what}{who} le {override['decided_at'][:10]}{engine}{note}", icon="✍️")
+    with st.expander("Pourquoi cette obligation compte", expanded=False):
+        st.write(ob.explanation)
+        st.caption("Sources : " + logic.sources_text(library, oid))
+
+    left, right = st.columns([6, 5], gap="large")
+    with left:
+        st.markdown("#### Dans le contrat")
+        evidence_view(a, f)
+    with right:
+        st.markdown("#### Pourquoi ce verdict")
+        for r in f.reasons:
+            st.markdown(f"- {r}")
+        if f.figures:
+            st.markdown("**Chiffres comparés aux seuils de votre profil**")
+            st.dataframe(pd.DataFrame(logic.figure_rows(f)), hide_index=True, width="stretch")
+        for rf in f.red_flags:
+            where = (f"page {rf.page}, " if rf.page else "") + rf.article
+            st.warning(f"**Point d'alerte** ({where}) : {rf.message}\n\n> {rf.text}")
+        if status in ("weak", "missing") or f.red_flag:
+            st.markdown("#### Clause à proposer")
+            st.success(ob.model_clause)
+            st.markdown("#### Questions à poser au fournisseur")
+            for q in ob.questions:
+                st.markdown(f"- {q}")
+    st.divider()
+    decision_form(a, f)
+
+
+def evidence_view(a: Analysis, f: Finding) -> None:
+    items = logic.pick_evidence(f)
+    if not items:
+        st.info("Aucun passage du contrat ne traite de cette obligation : la clause est à ajouter.")
+        return
+    index = 0
+    if len(items) > 1:
+        index = st.radio("Passage", range(len(items)), format_func=lambda i: logic.evidence_title(items[i]),
+                         key=f"ev_{a.sha256}_{f.obligation_id}", label_visibility="collapsed")
+    e = items[index]
+    st.markdown(f"**{logic.evidence_title(e)}**")
+    assert a.document is not None
+    data = state.context().data_of(a.sha256)
+    boxes = logic.page_boxes(a.document, e) if a.document.format == "pdf" else {}
+    if data is not None and boxes:
+        for page, (sentence, match) in boxes.items():
+            png = page_image(a.sha256, page, tuple(sentence), tuple(match), data)
+            st.image(png, caption=f"Page {page} — passage surligné en jaune, mots déterminants en orange",
+                     width="stretch")
+        with st.expander("Texte du passage"):
+            st.markdown(excerpt_block(a.document.text, e), unsafe_allow_html=True)
+    else:
+        st.markdown(excerpt_block(a.document.text, e), unsafe_allow_html=True)
+
+
+def excerpt_block(text: str, e: object) -> str:
+    body = logic.evidence_html(text, e)  # type: ignore[arg-type]
+    return ('<div class="clausier-excerpt" style="border-left:4px solid #e6a000;background:#fffdf3;padding:0.7rem 1rem;'
+            f'line-height:1.55;font-size:0.95rem">{body}</div>')
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def page_image(sha256: str, page: int, sentence: tuple, match: tuple, _pdf: bytes) -> bytes:
+    return render_page_png(_pdf, page, sentence, match)
+
+
+def decision_form(a: Analysis, f: Finding) -> None:
+    report = a.report
+    assert report is not None
+    ctx = state.context()
+    st.markdown("#### Votre décision de relecteur")
+    st.caption("Choisir le même verdict que l'outil le **confirme** ; en choisir un autre le **remplace** dans la "
+               "synthèse et les exports. La décision est enregistrée sur ce poste et retrouvée à la prochaine "
+               "ouverture du même contrat.")
+    statuses = ["present", "weak", "missing", "not_applicable"]
+    current = reviewed_status(report, f)
+    with st.form(key=f"decision_{a.sha256}_{f.obligation_id}", border=True):
+        status = st.radio("Verdict retenu", statuses, index=statuses.index(current), horizontal=True,
+                          format_func=lambda s: logic.STATUS_ICON[s] + " " + logic.STATUS_FR[s]
+                          + (" (proposé par l'outil)" if s == f.status else ""))
+        comment = st.text_area("Commentaire", placeholder="Ex. : clause présente en annexe 3 du PAS, hors du fichier.")
+        reviewer = st.text_input("Relecteur", value=ctx.reviewer)
+        submitted = st.form_submit_button("Enregistrer la décision", type="primary")
+    if submitted:
+        state.save_decision(a, f, status, comment, reviewer)
+        st.toast("Décision enregistrée.", icon="✅")
+        st.rerun()
+    if f.obligation_id in report.overrides:
+        if st.button("Annuler ma décision (revenir au verdict de l'outil)", key=f"clear_{a.sha256}_{f.obligation_id}"):
+            state.clear_decision(a, f.obligation_id, ctx.reviewer)
+            st.rerun()
+
+
+# ---------------------------------------------------------------------------------------- exports
+def export_tab(a: Analysis, library: Library) -> None:
+    assert a.report is not None
+    st.markdown("Les rapports reprennent les verdicts **après relecture** et signalent ceux que vous avez modifiés.")
+    for item in exporting.available(a.report, library, state.context().data_of(a.sha256)):
+        st.download_button(item.label, data=item.make, file_name=item.file_name(a.name), mime=item.mime,
+                           key=f"dl_{item.fmt}_{a.sha256}", on_click="ignore")
+
+
+# ---------------------------------------------------------------------------------------- page
+def main() -> None:
+    ctx = state.context()
+    library = state.get_library()
+    for bad in (a for a in ctx.analyses if not a.ok):
+        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon="🚫")
+    good = [a for a in ctx.analyses if a.ok]
+    if not good:
+        welcome()
+        return
+    if len(good) > 1:
+        names = logic.bidder_names(good)
+        pick = st.selectbox("Contrat affiché", range(len(good)), format_func=lambda i: names[i], key="shown")
+        a = good[pick if pick is not None and pick < len(good) else 0]
+    else:
+        a = good[0]
+    header(a, ctx, library)
+    elapsed = st.session_state.get("_last_analysis_s")
+    tabs = st.tabs(["📊 Synthèse", "✅ Vérification clause par clause", "⬇️ Exporter"])
+    with tabs[0]:
+        summary_tab(a, library)
+    with tabs[1]:
+        checklist_tab(a, library)
+    with tabs[2]:
+        export_tab(a, library)
+    if elapsed:
+        st.caption(f"Dernière analyse : {str(elapsed).replace('.', ',')} s.")
+
+
+main()
