@@ -193,6 +193,27 @@ def _add_model_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_model)
 
 
+UI_SCRIPT = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+
+
+def ui_command(port: int, script: Path = UI_SCRIPT) -> list[str]:
+    """The ``streamlit run`` command line of the review view: local address only, no telemetry."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    if not UI_SCRIPT.is_file():
+        raise UsageError(f"interface introuvable : {UI_SCRIPT} (installez clausier depuis le dépôt).", code="U004")
+    print(f"clausier : interface sur http://127.0.0.1:{args.port} (Ctrl+C pour arrêter)", file=sys.stderr)
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    return subprocess.call(ui_command(args.port), cwd=UI_SCRIPT.parents[1], env=env)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clausier", description="Vérification hors ligne des clauses de sécurité "
                                      "des contrats de fournisseurs informatiques de santé.")
@@ -232,6 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", default=None)
     p.set_defaults(func=cmd_library)
     _add_model_parser(sub)
+
+    p = sub.add_parser("ui", help="ouvrir l'interface de relecture dans le navigateur (locale, hors ligne)")
+    p.add_argument("--port", type=int, default=8501, help="port local (par défaut 8501)")
+    p.set_defaults(func=cmd_ui)
     return parser
 
 
