@@ -232,14 +232,16 @@ def read_pdf(data: bytes, name: str, sha: str, limits: Any) -> Document:
     if unreadable and len(unreadable) == n_pages:
         if ocr_ok:
             raise InputDocumentError(f"« {name} » : aucune page n'a pu être lue, même par OCR.", code="D011")
+        why = ("l'OCR est désactivé (option --no-ocr) : relancez sans cette option" if not limits.ocr else
+               "l'OCR n'est pas disponible : installez tesseract-ocr et tesseract-ocr-fra")
         raise InputDocumentError(
-            f"« {name} » est un PDF scanné (aucune couche texte) et l'OCR n'est pas disponible : installez "
-            "tesseract-ocr et tesseract-ocr-fra, ou fournissez un PDF texte.",
+            f"« {name} » est un PDF scanné (aucune couche texte) et {why}, ou fournissez un PDF texte.",
             code="D011",
         )
     if unreadable:
         pages = ", ".join(map(str, unreadable))
-        reason = "même par OCR" if ocr_ok else "OCR indisponible (installez tesseract-ocr-fra)"
+        reason = ("même par OCR" if ocr_ok else "OCR désactivé" if not limits.ocr
+                  else "OCR indisponible (installez tesseract-ocr-fra)")
         doc.warnings.append(f"Pages sans texte lisible ({reason}) : {pages}.")
     ocr_pages = [p.number for p in doc.pages if p.ocr]
     if ocr_pages:
