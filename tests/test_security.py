@@ -305,3 +305,18 @@ def test_security_killed_writer_leaves_database_consistent(tmp_path):
                    for e in log)
     store.save(Decision("f" * 64, "AFTER", "present"))
     assert "AFTER" in {d.obligation_id for d in store.decisions("f" * 64)}
+
+
+# --- shipped Streamlit configuration ---------------------------------------------------------------
+
+@pytest.mark.parametrize("config", [".streamlit/config.toml", "ui/.streamlit/config.toml"])
+def test_security_streamlit_config_is_private_by_default(config):
+    import tomllib
+
+    path = ROOT / config
+    if not path.exists():
+        pytest.skip(f"{config} absent")
+    cfg = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["server"]["address"] == "127.0.0.1"
+    assert 0 < cfg["server"]["maxUploadSize"] <= 200
