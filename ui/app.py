@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from ui import logic, state  # noqa: E402
 
-st.set_page_config(page_title="clausier — clauses de sécurité", page_icon="🔒", layout="wide",
+st.set_page_config(page_title="clausier — clauses de sécurité", page_icon=":material/shield_lock:", layout="wide",
                    initial_sidebar_state="expanded")
 
 
@@ -29,7 +29,7 @@ def sidebar() -> state.Context:
             accept_multiple_files=True, key="uploads",
             help="Plusieurs fichiers : chacun est analysé séparément ; la page « Comparaison d'offres » "
                  "les compare. Les fichiers restent sur ce poste et ne sont pas conservés.")
-        samples = st.multiselect("… ou essayez le contrat d'exemple fourni", state.SAMPLES, key="samples",
+        samples = st.multiselect("… ou le contrat d'exemple", state.SAMPLES, key="samples",
                                  placeholder="Aucun")
         st.markdown("### 2. Qui vérifie ?")
         profiles = list(library.buyer_profiles)
@@ -56,7 +56,7 @@ ctx.analyses = state.analyse_all(ctx.uploads, ctx.profile, ctx.supplier)
 st.session_state["_ctx"] = ctx
 
 navigation = st.navigation([
-    st.Page("views/review.py", title="Analyse d'un contrat", icon="📄", default=True),
-    st.Page("views/compare.py", title="Comparaison d'offres", icon="⚖️"),
+    st.Page("views/review.py", title="Analyse d'un contrat", icon=":material/description:", default=True),
+    st.Page("views/compare.py", title="Comparaison d'offres", icon=":material/balance:"),
 ])
 navigation.run()

@@ -18,7 +18,7 @@ from clausier.review.apply import is_overridden, reviewed_status, reviewed_summa
 from clausier.types import BBox, Document
 
 STATUS_FR = {"present": "Présent", "weak": "Faible", "missing": "Absent", "not_applicable": "Non applicable"}
-STATUS_ICON = {"present": "🟢", "weak": "🟠", "missing": "🔴", "not_applicable": "⚪"}
+STATUS_ICON = {"present": "●", "weak": "◐", "missing": "○", "not_applicable": "–"}  # plain glyphs, no emoji font needed
 STATUS_COLOR = {"present": "#1e7b34", "weak": "#b35c00", "missing": "#b3261e", "not_applicable": "#6b7280"}
 STATUS_BG = {"present": "#dcf3e2", "weak": "#fdebd3", "missing": "#fbdcda", "not_applicable": "#eceef1"}
 SEVERITY_FR = {"critical": "Critique", "major": "Majeure", "minor": "Mineure"}
@@ -173,7 +173,7 @@ def format_figure(c: FigureCheck) -> str:
 def figure_rows(f: Finding) -> list[dict[str, str]]:
     return [{"Chiffre": c.label, "Trouvé dans le contrat": _fmt(c.found, c.unit),
              "Attendu pour ce profil": f"{_cmp(c)} {_fmt(c.threshold, c.unit)}",
-             "Résultat": {True: "✅ conforme", False: "❌ hors seuil", None: "⚠️ non chiffré"}[c.ok]}
+             "Résultat": {True: "✔ conforme", False: "✖ hors seuil", None: "? non chiffré"}[c.ok]}
             for c in f.figures]
 
 
@@ -219,7 +219,7 @@ def checklist_rows(report: Report, library: Library, findings: Sequence[Finding]
             "Réf.": f.obligation_id,
             "Obligation": f.title,
             "Verdict": verdict_label(report, f),
-            "Alerte": "⚠️ oui" if f.red_flag else "",
+            "Alerte": "⚠ oui" if f.red_flag else "",
             "Sévérité": SEVERITY_FR[f.severity],
             "Thème": library.theme_title(f.theme),
             "Chiffres (trouvé / attendu)": " ; ".join(format_figure(c) for c in f.figures),
@@ -231,7 +231,7 @@ def checklist_rows(report: Report, library: Library, findings: Sequence[Finding]
 
 
 def option_label(report: Report, f: Finding) -> str:
-    flag = " ⚠️" if f.red_flag else ""
+    flag = " ⚠" if f.red_flag else ""
     return f"{STATUS_ICON[reviewed_status(report, f)]} {f.obligation_id} — {f.title}{flag}"
 
 
@@ -367,7 +367,7 @@ def compare_rows(analyses: Sequence[Analysis], library: Library) -> list[dict[st
             if f is None or report is None or f.status == "not_applicable":
                 row[name] = "—"
                 continue
-            cell = verdict_label(report, f) + (" ⚠️" if f.red_flag else "")
+            cell = verdict_label(report, f) + (" ⚠" if f.red_flag else "")
             if is_overridden(report, f):
                 cell += " (revu)"
             figs = [f"{_fmt(c.found, c.unit)}" for c in f.figures if c.ok is not None]
@@ -433,7 +433,8 @@ def pill_html(status: str, small: bool = False) -> str:
     size = "0.8rem" if small else "0.95rem"
     return (f'<span style="background:{STATUS_BG[status]};color:{STATUS_COLOR[status]};border:1px solid '
             f'{STATUS_COLOR[status]};border-radius:999px;padding:0.1rem 0.65rem;font-weight:600;'
-            f'font-size:{size};white-space:nowrap">{STATUS_ICON[status]} {STATUS_FR[status]}</span>')
+            f'font-size:{size};white-space:nowrap"><span style="display:inline-block;width:0.6em;height:0.6em;'
+            f'border-radius:50%;background:{STATUS_COLOR[status]};margin-right:0.35em"></span>{STATUS_FR[status]}</span>')
 
 
 def severity_html(severity: str) -> str:
@@ -445,7 +446,7 @@ def severity_html(severity: str) -> str:
 def status_cell_style(value: Any) -> str:
     """CSS for a checklist / matrix cell whose text starts with a status icon."""
     text = str(value)
-    for status, icon in STATUS_ICON.items():
-        if text.startswith(icon):
+    for status in STATUS_ICON:
+        if text.startswith(f"{STATUS_ICON[status]} {STATUS_FR[status]}"):
             return f"background-color:{STATUS_BG[status]};color:{STATUS_COLOR[status]};font-weight:600"
     return ""

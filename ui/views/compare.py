@@ -12,13 +12,13 @@ from ui import logic, state
 def main() -> None:
     ctx = state.context()
     library = state.get_library()
-    st.title("⚖️ Comparer les offres d'un appel d'offres")
+    st.title("Comparer les offres d'un appel d'offres", anchor=False)
     st.markdown(
         "Déposez dans la colonne de gauche les contrats ou annexes sécurité de **plusieurs candidats** : ils sont "
         "analysés avec le même profil acheteur et le même type de fournisseur, puis comparés obligation par "
         "obligation. Les verdicts que vous avez relus dans « Analyse d'un contrat » sont pris en compte.")
     for bad in (a for a in ctx.analyses if not a.ok):
-        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon="🚫")
+        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon=":material/block:")
     bids = [a for a in ctx.analyses if a.ok]
     if len(bids) < 2:
         st.info(f"Chargez au moins deux offres pour les comparer ({len(bids)} chargée(s) pour l'instant).")

@@ -15,6 +15,8 @@ from ui import exporting, logic, state
 from ui.highlight import render_page_png
 from ui.logic import Analysis
 
+TAB_SUMMARY, TAB_CHECK, TAB_EXPORT = "Synthèse", "Vérification clause par clause", "Exporter"
+
 STATUS_SCALE = alt.Scale(domain=[logic.STATUS_FR[s] for s in ("present", "weak", "missing")],
                          range=[logic.STATUS_COLOR[s] for s in ("present", "weak", "missing")])
 
@@ -40,7 +42,7 @@ def welcome() -> None:
 def header(a: Analysis, ctx: state.Context, library: Library) -> None:
     assert a.report is not None
     doc = a.report.document
-    st.title(f"📄 {a.name}")
+    st.title(a.name, anchor=False)
     pages = f" · {doc['pages']} pages" if doc.get("pages") else ""
     supplier = logic.supplier_label(library, ctx.supplier)
     st.caption(f"{doc['format'].upper()}{pages} · profil « {a.report.profile['label']} » · fournisseur : {supplier}"
@@ -50,6 +52,11 @@ def header(a: Analysis, ctx: state.Context, library: Library) -> None:
 
 
 # ---------------------------------------------------------------------------------------- summary
+def open_detail(sha256: str, obligation_id: str) -> None:
+    """Callback: show an obligation in the 'clause par clause' tab."""
+    st.session_state[f"oid_{sha256}"] = obligation_id
+    st.session_state["tab"] = TAB_CHECK
+
 def summary_tab(a: Analysis, library: Library) -> None:
     report = a.report
     assert report is not None
@@ -57,10 +64,10 @@ def summary_tab(a: Analysis, library: Library) -> None:
     cols = st.columns(5)
     cols[0].metric("Couverture", f"{round((s['coverage'] or 0) * 100)} %",
                    help="Part des obligations applicables jugées présentes.")
-    cols[1].metric("🟢 Présentes", s["present"])
-    cols[2].metric("🟠 Faibles", s["weak"])
-    cols[3].metric("🔴 Absentes", s["missing"])
-    cols[4].metric("⚠️ Points d'alerte", s["red_flags"],
+    cols[1].metric("Présentes", s["present"], help="Clause présente, engagement ferme, chiffres conformes.")
+    cols[2].metric("Faibles", s["weak"], help="Clause incomplète, atténuée ou hors des seuils de votre profil.")
+    cols[3].metric("Absentes", s["missing"], help="Aucun passage du contrat ne traite du sujet.")
+    cols[4].metric("⚠ Points d'alerte", s["red_flags"],
                    help="Clauses qui limitent ou contredisent une obligation (ex. notification « dans les meilleurs délais »).")
     reviewed = (f" Relecture : {s['reviewed']} verdict(s) examiné(s), dont {s['overridden']} modifié(s) par le relecteur."
                 if s["reviewed"] else " Aucun verdict relu pour l'instant.")
@@ -87,13 +94,14 @@ def summary_tab(a: Analysis, library: Library) -> None:
             st.success("Aucune lacune critique ni point d'alerte.")
         for f in gaps:
             status = reviewed_status(report, f)
-            flag = " ⚠️ point d'alerte" if f.red_flag else ""
+            flag = " · ⚠ point d'alerte" if f.red_flag else ""
             reason = next((r for r in reversed(f.reasons) if r.startswith("Point d'alerte")), f.reasons[-1] if f.reasons else "")
             st.markdown(f"{logic.pill_html(status, small=True)} {logic.severity_html(f.severity)} "
                         f"**{f.obligation_id} — {html.escape(f.title)}**{flag}<br>"
                         f"<small>{html.escape(reason)}</small>", unsafe_allow_html=True)
-        st.caption("Ouvrez l'onglet « Vérification clause par clause » pour voir les passages du contrat "
-                   "et la clause à ajouter.")
+            st.button("Voir le détail et la clause à ajouter", key=f"gap_{a.sha256}_{f.obligation_id}",
+                      type="tertiary", icon=":material/arrow_forward:", on_click=open_detail,
+                      args=(a.sha256, f.obligation_id))
 
 
 # ---------------------------------------------------------------------------------------- checklist
@@ -148,7 +156,7 @@ def detail(a: Analysis, library: Library, select_key: str) -> None:
     status = reviewed_status(report, f)
     st.markdown(f"### {f.obligation_id} — {html.escape(f.title)}")
     st.markdown(f"{logic.pill_html(status)} {logic.severity_html(f.severity)} "
-                + (" <b style='color:#b3261e'>⚠️ point d'alerte</b>" if f.red_flag else "")
+                + (" <b style='color:#b3261e'>⚠ point d'alerte</b>" if f.red_flag else "")
                 + f" <small>· thème {html.escape(library.theme_title(f.theme))}</small>", unsafe_allow_html=True)
     override = report.overrides.get(oid)
     if override:
@@ -156,7 +164,7 @@ def detail(a: Analysis, library: Library, select_key: str) -> None:
         what = ("Verdict **modifié**" if override["changed"] else "Verdict **confirmé**")
         note = f" — « {override['comment']} »" if override.get("comment") else ""
         engine = f" (verdict de l'outil : {logic.STATUS_FR[f.status].lower()})" if override["changed"] else ""
-        st.info(f"{what}{who} le {override['decided_at'][:10]}{engine}{note}", icon="✍️")
+        st.info(f"{what}{who} le {override['decided_at'][:10]}{engine}{note}", icon=":material/edit_note:")
     with st.expander("Pourquoi cette obligation compte", expanded=False):
         st.write(ob.explanation)
         st.caption("Sources : " + logic.sources_text(library, oid))
@@ -240,7 +248,7 @@ def decision_form(a: Analysis, f: Finding) -> None:
         submitted = st.form_submit_button("Enregistrer la décision", type="primary")
     if submitted:
         state.save_decision(a, f, status, comment, reviewer)
-        st.toast("Décision enregistrée.", icon="✅")
+        st.toast("Décision enregistrée.", icon=":material/check_circle:")
         st.rerun()
     if f.obligation_id in report.overrides:
         if st.button("Annuler ma décision (revenir au verdict de l'outil)", key=f"clear_{a.sha256}_{f.obligation_id}"):
@@ -262,7 +270,7 @@ def main() -> None:
     ctx = state.context()
     library = state.get_library()
     for bad in (a for a in ctx.analyses if not a.ok):
-        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon="🚫")
+        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon=":material/block:")
     good = [a for a in ctx.analyses if a.ok]
     if not good:
         welcome()
@@ -275,13 +283,12 @@ def main() -> None:
         a = good[0]
     header(a, ctx, library)
     elapsed = st.session_state.get("_last_analysis_s")
-    tabs = st.tabs(["📊 Synthèse", "✅ Vérification clause par clause", "⬇️ Exporter"])
-    with tabs[0]:
-        summary_tab(a, library)
-    with tabs[1]:
-        checklist_tab(a, library)
-    with tabs[2]:
-        export_tab(a, library)
+    labels = [TAB_SUMMARY, TAB_CHECK, TAB_EXPORT]
+    tabs = st.tabs(labels, key="tab", on_change="rerun", default=TAB_SUMMARY)
+    for tab, draw in zip(tabs, (summary_tab, checklist_tab, export_tab)):
+        if tab.open:
+            with tab:
+                draw(a, library)
     if elapsed:
         st.caption(f"Dernière analyse : {str(elapsed).replace('.', ',')} s.")
 
