@@ -17,7 +17,7 @@ from clausier.errors import ClausierError, InputDocumentError, UsageError
 from clausier.ingest import DEFAULT_LIMITS, Limits
 
 SUPPORTED = {".pdf", ".docx", ".txt", ".md"}
-FORMATS_CHECK = ("json", "md", "text")
+FORMATS_CHECK = ("text", "json", "md", "html", "docx", "questions", "questions-docx", "xlsx", "csv")
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -33,6 +33,11 @@ def _add_limit_options(p: argparse.ArgumentParser) -> None:
                    help="taille maximale d'un fichier (Mo)")
     p.add_argument("--max-pages", type=int, default=DEFAULT_LIMITS.max_pages, help="nombre maximal de pages d'un PDF")
     p.add_argument("--no-ocr", action="store_true", help="ne pas lancer l'OCR sur les pages scannées")
+
+
+def _add_review_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--decisions", nargs="?", const="", default=None, metavar="BASE",
+                   help="appliquer les décisions du relecteur (base SQLite ; par défaut celle de l'interface)")
 
 
 def expand_inputs(paths: list[str]) -> list[Path]:
@@ -90,52 +95,130 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _output_path(out: str | None, src: Path, fmt: str, many: bool) -> Path | None:
+    """None: standard output. Several inputs (or a directory): one '<input name>.<suffix>' each."""
+    from clausier.report.exports import output_name
+
     if out is None:
         return None
     target = Path(out)
-    ext = {"text": "txt"}.get(fmt, fmt)
     if many or target.is_dir() or out.endswith(("/", "\\")):
         target.mkdir(parents=True, exist_ok=True)
-        return target / f"{src.name}.{ext}"
+        return target / output_name(src.name, fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _decisions(args: argparse.Namespace) -> Any:
+    """The reviewer decision store when --decisions was given (its path, or the default store)."""
+    if getattr(args, "decisions", None) is None:
+        return None
+    from clausier.review import DecisionStore
+
+    return DecisionStore(args.decisions or None)
+
+
+def _reviewed(report: Any, store: Any) -> Any:
+    if store is None:
+        return report
+    from clausier.review import apply_overrides
+
+    return apply_overrides(report, store.decisions(report.document["sha256"]))
+
+
+def _flagged(report: Any) -> bool:
+    from clausier.report.common import applicable, flagged
+
+    return any(flagged(report, f) for f in applicable(report))
+
+
+def _engine(args: argparse.Namespace) -> Any:
     from clausier.engine.analyze import Engine
     from clausier.library.loader import load_library
-    from clausier.report import render
+
+    library = load_library(args.library) if args.library else None
+    engine = Engine.create(library, classifier=False if getattr(args, "no_model", False) else None)
+    engine.resolve_profile(args.profile, args.supplier_type)  # fail fast on a bad profile
+    return engine
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from clausier.report.exports import FORMATS, export
 
     files = expand_inputs(args.files)
     if not files:
         raise UsageError("aucun fichier à analyser.", code="U003")
-    library = load_library(args.library) if args.library else None
-    engine = Engine.create(library, classifier=False if getattr(args, "no_model", False) else None)
-    engine.resolve_profile(args.profile, args.supplier_type)  # fail fast on a bad profile
+    if FORMATS[args.format].binary and args.output is None:
+        raise UsageError(f"le format « {args.format} » produit un fichier : précisez -o FICHIER "
+                         "(ou -o DOSSIER pour plusieurs contrats).", code="U005")
+    engine = _engine(args)
+    store = _decisions(args)
     worst = 0
     errors = 0
     many = len(files) > 1
     for src in files:
         try:
-            report = engine.analyze_file(src, args.profile, args.supplier_type, _limits(args))
+            report = _reviewed(engine.analyze_file(src, args.profile, args.supplier_type, _limits(args)), store)
         except InputDocumentError as exc:
             _err(str(exc))
             errors += 1
             continue
-        renderer = {"json": render.to_json, "md": render.to_markdown, "text": render.to_text}[args.format]
-        output = renderer(report, engine.library)
+        data = export(report, engine.library, args.format, source_path=src)
         target = _output_path(args.output, src, args.format, many)
         if target is None:
-            sys.stdout.write(output)
+            sys.stdout.write(data.decode("utf-8"))
         else:
-            target.write_text(output, encoding="utf-8")
+            target.write_bytes(data)
             print(f"{src.name} : rapport écrit dans {target}", file=sys.stderr)
-        if any(f.flagged for f in report.findings if f.status != "not_applicable"):
+        if _flagged(report):
             worst = 1
     if errors:
         _err(f"{errors} fichier(s) n'ont pas pu être analysés.")
         return 2
     return worst
+
+
+def _comparison_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    if suffix in ("xlsx", "csv"):
+        return suffix
+    raise UsageError(f"« {args.output} » : extension .xlsx ou .csv attendue (ou précisez --format).", code="U006")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Tender matrix of several offers; offers that cannot be read are listed, the others compared."""
+    from clausier.report.exports import export_comparison
+    from clausier.report.matrix import ranking
+
+    files = expand_inputs(args.files)
+    if not files:
+        raise UsageError("aucun fichier à comparer.", code="U003")
+    fmt = _comparison_format(args)
+    engine = _engine(args)
+    store = _decisions(args)
+    reports = []
+    failed: list[tuple[str, str]] = []
+    for src in files:
+        try:
+            reports.append(_reviewed(engine.analyze_file(src, args.profile, args.supplier_type, _limits(args)), store))
+        except InputDocumentError as exc:
+            _err(str(exc))
+            failed.append((src.name, str(exc)))
+    if not reports:
+        _err("aucune offre n'a pu être analysée : pas de matrice.")
+        return 2
+    target = Path(args.output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(export_comparison(reports, engine.library, fmt, failed))
+    for rank, b in enumerate(ranking(reports), start=1):
+        print(f"{rank}. {b.name} : {b.score:g}/100 ({b.present} présentes, {b.weak} faibles, "
+              f"{b.missing} absentes, {b.red_flags} alertes)")
+    print(f"Matrice écrite dans {target}", file=sys.stderr)
+    if failed:
+        _err(f"{len(failed)} fichier(s) n'ont pas pu être analysés (listés dans la matrice).")
+        return 2
+    return 1 if any(_flagged(r) for r in reports) else 0
 
 
 def cmd_library(args: argparse.Namespace) -> int:
@@ -225,11 +308,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="fichiers PDF, DOCX, TXT ou dossiers")
     p.add_argument("--profile", default="full", help="profil acheteur : liberal, etablissement, groupement, full")
     p.add_argument("--supplier-type", default=None, help="type de fournisseur : EDI, SAAS, HEB, MAINT, TLC, RDV, DM, DEV, FAI")
-    p.add_argument("--format", default="text", choices=FORMATS_CHECK)
-    p.add_argument("-o", "--output", help="fichier de sortie (ou dossier si plusieurs contrats)")
+    p.add_argument("--format", default="text", choices=FORMATS_CHECK,
+                   help="text (défaut), json, md, html ; docx (copie annotée d'un DOCX ou revue citée) ; "
+                        "questions / questions-docx (questionnaire fournisseur) ; xlsx / csv (grille). "
+                        "docx, questions-docx et xlsx exigent -o")
+    p.add_argument("-o", "--output", help="fichier de sortie (ou dossier si plusieurs contrats : "
+                                          "un fichier <nom du contrat>.<extension> chacun)")
+    _add_review_options(p)
     _add_limit_options(p)
     p.add_argument("--no-model", action="store_true", help="ne pas utiliser le classifieur entraîné (models/)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("compare", help="comparer des offres : matrice obligations x soumissionnaires (xlsx, csv)")
+    p.add_argument("files", nargs="+", help="offres : fichiers PDF, DOCX, TXT ou dossiers")
+    p.add_argument("--profile", default="full", help="profil acheteur : liberal, etablissement, groupement, full")
+    p.add_argument("--supplier-type", default=None, help="type de fournisseur : EDI, SAAS, HEB, MAINT, TLC, RDV, DM, DEV, FAI")
+    p.add_argument("-o", "--output", required=True, help="matrice à écrire : matrice.xlsx ou matrice.csv")
+    p.add_argument("--format", default=None, choices=("xlsx", "csv"), help="par défaut : d'après l'extension de -o")
+    _add_review_options(p)
+    _add_limit_options(p)
+    p.add_argument("--no-model", action="store_true", help="ne pas utiliser le classifieur entraîné (models/)")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("parse", help="afficher la structure d'un contrat (articles, annexes)")
     p.add_argument("files", nargs="+")
