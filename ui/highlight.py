@@ -18,13 +18,27 @@ def _pad(box: BBox, pad: float = 1.5) -> BBox:
     return (x0 - pad, top - pad, x1 + pad, bottom + pad)
 
 
+def focus_band(boxes: Sequence[BBox], page_height: float, margin: float = 110.0) -> tuple[float, float]:
+    """Vertical band (top, bottom) of the page around the boxes, with some context."""
+    top = max(0.0, min(b[1] for b in boxes) - margin)
+    bottom = min(page_height, max(b[3] for b in boxes) + margin)
+    return top, bottom
+
+
 def render_page_png(pdf_bytes: bytes, page_number: int, sentence: Sequence[BBox], match: Sequence[BBox],
-                    resolution: int = 110) -> bytes:
-    """PNG of page ``page_number`` (1-based) with the sentence in yellow and the matched words in orange."""
+                    resolution: int = 110, zoom: bool = False) -> bytes:
+    """PNG of page ``page_number`` (1-based) with the sentence in yellow and the matched words in orange.
+
+    ``zoom``: only the band of the page around the passage, at a higher resolution (readable)."""
     import pdfplumber
 
     with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
         page = pdf.pages[page_number - 1]
+        boxes = [*sentence, *match]
+        if zoom and boxes:
+            top, bottom = focus_band(boxes, float(page.height))
+            page = page.crop((0, top, float(page.width), bottom), relative=False, strict=False)
+            resolution = max(resolution, 150)
         image = page.to_image(resolution=resolution)
         if sentence:
             image.draw_rects([_pad(b) for b in sentence], fill=SENTENCE_FILL, stroke=SENTENCE_STROKE,

@@ -31,6 +31,7 @@ SOURCE_FR = {"csp": "Code de la santé publique", "rgpd": "RGPD", "clausier": "C
              "hds": "Référentiel HDS", "pgssi_s": "PGSSI-S", "ans_memento": "Mémento ANS", "care": "Programme CaRE",
              "anssi": "ANSSI", "secnumcloud": "SecNumCloud", "ccag_tic": "CCAG-TIC", "cnil": "CNIL", "other": "Autre"}
 UPLOAD_TYPES = ("pdf", "docx", "txt", "md")
+TAB_SUMMARY, TAB_CHECK, TAB_EXPORT = "Synthèse", "Vérification clause par clause", "Exporter"  # review page tabs
 
 
 # ---------------------------------------------------------------------------------------- inputs

@@ -36,10 +36,11 @@ def main() -> None:
                      column_config={"Score pondéré": st.column_config.ProgressColumn(
                          "Score pondéré", format="%.1f %%", min_value=0, max_value=100)})
     with right:
-        chart = alt.Chart(pd.DataFrame(scores)).mark_bar(color="#1f4e9c").encode(
-            x=alt.X("Score pondéré:Q", scale=alt.Scale(domain=[0, 100]), title="Score pondéré (%)"),
-            y=alt.Y("Offre:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            tooltip=["Offre", "Score pondéré", "Points d'alerte"])
+        data = pd.DataFrame({"offre": [r["Offre"] for r in scores], "score": [r["Score pondéré"] for r in scores]})
+        chart = alt.Chart(data).mark_bar(color="#1f4e9c").encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="Score pondéré (%)"),
+            y=alt.Y("offre:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=[alt.Tooltip("offre:N", title="Offre"), alt.Tooltip("score:Q", title="Score (%)")])
         st.altair_chart(chart, width="stretch")
 
     st.subheader("Obligation par obligation")

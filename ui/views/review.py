@@ -13,9 +13,7 @@ from clausier.library.loader import Library
 from clausier.review import reviewed_status
 from ui import exporting, logic, state
 from ui.highlight import render_page_png
-from ui.logic import Analysis
-
-TAB_SUMMARY, TAB_CHECK, TAB_EXPORT = "Synthèse", "Vérification clause par clause", "Exporter"
+from ui.logic import TAB_CHECK, TAB_EXPORT, TAB_SUMMARY, Analysis
 
 STATUS_SCALE = alt.Scale(domain=[logic.STATUS_FR[s] for s in ("present", "weak", "missing")],
                          range=[logic.STATUS_COLOR[s] for s in ("present", "weak", "missing")])
@@ -173,13 +171,16 @@ def detail(a: Analysis, library: Library, select_key: str) -> None:
     with left:
         st.markdown("#### Dans le contrat")
         evidence_view(a, f)
+        decision_form(a, f)
     with right:
         st.markdown("#### Pourquoi ce verdict")
         for r in f.reasons:
             st.markdown(f"- {r}")
         if f.figures:
             st.markdown("**Chiffres comparés aux seuils de votre profil**")
-            st.dataframe(pd.DataFrame(logic.figure_rows(f)), hide_index=True, width="stretch")
+            for row in logic.figure_rows(f):
+                st.markdown(f"- {row['Chiffre']} : trouvé **{row['Trouvé dans le contrat']}**, attendu "
+                            f"**{row['Attendu pour ce profil']}** → {row['Résultat']}")
         for rf in f.red_flags:
             where = (f"page {rf.page}, " if rf.page else "") + rf.article
             st.warning(f"**Point d'alerte** ({where}) : {rf.message}\n\n> {rf.text}")
@@ -189,8 +190,6 @@ def detail(a: Analysis, library: Library, select_key: str) -> None:
             st.markdown("#### Questions à poser au fournisseur")
             for q in ob.questions:
                 st.markdown(f"- {q}")
-    st.divider()
-    decision_form(a, f)
 
 
 def evidence_view(a: Analysis, f: Finding) -> None:
@@ -209,10 +208,13 @@ def evidence_view(a: Analysis, f: Finding) -> None:
     boxes = logic.page_boxes(a.document, e) if a.document.format == "pdf" else {}
     if data is not None and boxes:
         for page, (sentence, match) in boxes.items():
-            png = page_image(a.sha256, page, tuple(sentence), tuple(match), data)
+            png = page_image(a.sha256, page, tuple(sentence), tuple(match), True, data)
             st.image(png, caption=f"Page {page} — passage surligné en jaune, mots déterminants en orange",
                      width="stretch")
-        with st.expander("Texte du passage"):
+        with st.expander("Voir la page entière et le texte du passage"):
+            for page, (sentence, match) in boxes.items():
+                st.image(page_image(a.sha256, page, tuple(sentence), tuple(match), False, data),
+                         caption=f"Page {page}", width="stretch")
             st.markdown(excerpt_block(a.document.text, e), unsafe_allow_html=True)
     else:
         st.markdown(excerpt_block(a.document.text, e), unsafe_allow_html=True)
@@ -225,27 +227,30 @@ def excerpt_block(text: str, e: object) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def page_image(sha256: str, page: int, sentence: tuple, match: tuple, _pdf: bytes) -> bytes:
-    return render_page_png(_pdf, page, sentence, match)
+def page_image(sha256: str, page: int, sentence: tuple, match: tuple, zoom: bool, _pdf: bytes) -> bytes:
+    return render_page_png(_pdf, page, sentence, match, zoom=zoom)
 
 
 def decision_form(a: Analysis, f: Finding) -> None:
     report = a.report
     assert report is not None
     ctx = state.context()
-    st.markdown("#### Votre décision de relecteur")
-    st.caption("Choisir le même verdict que l'outil le **confirme** ; en choisir un autre le **remplace** dans la "
-               "synthèse et les exports. La décision est enregistrée sur ce poste et retrouvée à la prochaine "
-               "ouverture du même contrat.")
+    st.markdown("#### Votre décision")
+    st.caption("Même verdict que l'outil : vous le **confirmez** ; autre verdict : il **remplace** celui de l'outil "
+               "dans la synthèse et les exports. Enregistré sur ce poste, retrouvé à la prochaine ouverture du "
+               "même contrat.")
     statuses = ["present", "weak", "missing", "not_applicable"]
     current = reviewed_status(report, f)
-    with st.form(key=f"decision_{a.sha256}_{f.obligation_id}", border=True):
+    suffix = f"{a.sha256}_{f.obligation_id}"
+    with st.form(key=f"decision_{suffix}", border=True):
         status = st.radio("Verdict retenu", statuses, index=statuses.index(current), horizontal=True,
+                          key=f"dec_status_{suffix}",
                           format_func=lambda s: logic.STATUS_ICON[s] + " " + logic.STATUS_FR[s]
                           + (" (proposé par l'outil)" if s == f.status else ""))
-        comment = st.text_area("Commentaire", placeholder="Ex. : clause présente en annexe 3 du PAS, hors du fichier.")
-        reviewer = st.text_input("Relecteur", value=ctx.reviewer)
-        submitted = st.form_submit_button("Enregistrer la décision", type="primary")
+        comment = st.text_area("Commentaire", key=f"dec_comment_{suffix}",
+                               placeholder="Ex. : clause présente en annexe 3 du PAS, hors du fichier.")
+        reviewer = st.text_input("Relecteur", value=ctx.reviewer, key=f"dec_reviewer_{suffix}")
+        submitted = st.form_submit_button("Enregistrer la décision", type="primary", key=f"dec_submit_{suffix}")
     if submitted:
         state.save_decision(a, f, status, comment, reviewer)
         st.toast("Décision enregistrée.", icon=":material/check_circle:")

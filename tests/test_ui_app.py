@@ -1,0 +1,294 @@
+"""The Streamlit review view: pure helpers (ui/logic.py) and the app driven by AppTest.
+
+AppTest runs ui/app.py in this process; its st.file_uploader support is used directly (1.67), and
+the bundled sample can also be picked from the sidebar. The French pipeline loaded by conftest is
+handed to the app (Engine.create patched) so it is loaded once for the whole test session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.factories import CLAUSES, as_text, contract_sections
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "ui" / "app.py"
+SAMPLE_PDF = ROOT / "examples" / "contrat_exemple.pdf"
+TIMEOUT = 180
+
+WEAK_CLAUSES = {
+    "breach": "Le Prestataire s'efforcera d'informer le Client dans les meilleurs délais de toute violation "
+              "de données à caractère personnel.",
+    "hds": "Les données sont hébergées par le Prestataire.",
+}
+
+
+def _txt(sections: list[tuple[str, str]]) -> bytes:
+    return as_text(sections).encode("utf-8")
+
+
+GOOD = _txt(contract_sections())
+WEAK = _txt(contract_sections(WEAK_CLAUSES))
+
+
+@pytest.fixture()
+def app_env(engine, tmp_path, monkeypatch):
+    """A fresh decision DB per test; the app reuses the session's engine instead of loading its own."""
+    from clausier.engine.analyze import Engine
+
+    monkeypatch.setenv("CLAUSIER_DB", str(tmp_path / "decisions.sqlite3"))
+    monkeypatch.setattr(Engine, "create", classmethod(lambda cls, *a, **k: engine))
+    return tmp_path / "decisions.sqlite3"
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _upload(at, files: list[tuple[str, bytes]]):
+    at.file_uploader(key="uploads").set_value([(name, data, "application/octet-stream") for name, data in files])
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [i.value for i in at.info] + [e.value for e in at.error] + [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+# ------------------------------------------------------------------------------------ pure helpers
+def test_highlight_escapes_contract_markup():
+    from ui.logic import highlight_html
+
+    text = "Préambule <script>alert('x')</script> & <b>gras</b>. Le Prestataire notifie toute violation sous 24 h. Fin."
+    start = text.index("Le Prestataire")
+    end = text.index(" Fin")
+    out = highlight_html(text, start, end, [(start, end)], context=200)
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;script&gt;" in out and "&amp;" in out
+    assert out.count("<mark>") == 1
+    assert "<mark>Le Prestataire notifie toute violation sous 24 h.</mark>" in out
+
+
+def test_highlight_clips_and_merges_marks():
+    from ui.logic import highlight_html
+
+    text = "a" * 50 + " bbb ccc " + "d" * 50
+    s = text.index("bbb")
+    out = highlight_html(text, s, s + 7, [(s, s + 3), (s + 2, s + 7), (-10, 2)], context=5)
+    assert out.count("<mark>") == 1 and "<mark>bbb ccc</mark>" in out
+    assert out.startswith("… ") or out.startswith("a")
+
+
+def test_summary_checklist_and_overrides(engine, library):
+    from clausier.ingest import load_bytes
+    from clausier.review import Decision, apply_overrides
+    from ui import logic
+
+    report = engine.analyze(load_bytes(WEAK, "faible.txt"), "etablissement", "SAAS")
+    base = logic.summary(report)
+    missing = next(f for f in logic.applicable(report) if f.status == "missing")
+    reviewed = apply_overrides(report, [Decision("x", missing.obligation_id, "present", "vu en annexe", "Alice")])
+    after = logic.summary(reviewed)
+    assert after["present"] == base["present"] + 1 and after["missing"] == base["missing"] - 1
+    assert after["overridden"] == 1 and after["reviewed"] == 1
+    rows = logic.checklist_rows(reviewed, library, logic.checklist(reviewed))
+    row = next(r for r in rows if r["Réf."] == missing.obligation_id)
+    assert row["Verdict"].endswith("Présent") and row["Relecture"].startswith("modifié")
+    only_missing = logic.checklist(reviewed, logic.Filters(statuses=("missing",)))
+    assert missing not in only_missing and all(f.status == "missing" for f in only_missing)
+    order = logic.ordered(report)
+    assert [logic.STATUS_ORDER[f.status] for f in order] == sorted(logic.STATUS_ORDER[f.status] for f in order)
+    gaps = logic.serious_gaps(report)
+    assert gaps and all(f.status != "present" for f in gaps)
+
+
+def test_weighted_score_and_comparison(engine, library):
+    from clausier.ingest import load_bytes
+    from ui import logic
+
+    good = logic.Analysis("a.txt", "1", engine.analyze(load_bytes(GOOD, "a.txt"), "liberal", "SAAS"))
+    weak = logic.Analysis("a.txt", "2", engine.analyze(load_bytes(WEAK, "a.txt"), "liberal", "SAAS"))
+    report = good.report
+    expected_num = sum(logic.SEVERITY_WEIGHT[f.severity] * logic.STATUS_VALUE[f.status] for f in logic.applicable(report))
+    expected_den = sum(logic.SEVERITY_WEIGHT[f.severity] for f in logic.applicable(report))
+    assert logic.weighted_score(report) == round(expected_num / expected_den, 3)
+    assert logic.weighted_score(good.report) > logic.weighted_score(weak.report)
+    assert logic.bidder_names([good, weak]) == ["a.txt", "a.txt (2)"]
+    scores = logic.score_rows([weak, good])
+    assert scores[0]["Offre"] == "a.txt (2)"  # the compliant bid ranks first
+    rows = logic.compare_rows([good, weak], library)
+    assert {"Réf.", "Obligation", "Sévérité", "a.txt", "a.txt (2)"} <= set(rows[0])
+    g1 = next(r for r in rows if r["Réf."] == "G1")
+    assert "24 h" in g1["a.txt"]
+    csv_bytes = logic.to_csv(rows)
+    assert csv_bytes.startswith(b"\xef\xbb\xbf") and b";" in csv_bytes.splitlines()[0]
+    xlsx = logic.to_xlsx({"Classement": scores, "Grille": rows})
+    assert xlsx[:2] == b"PK"
+
+
+def test_spreadsheet_formulas_are_neutralised():
+    from ui.logic import to_csv
+
+    out = to_csv([{"Offre": "=HYPERLINK(\"http://x\")", "Score": 1}]).decode("utf-8-sig")
+    assert "'=HYPERLINK" in out
+
+
+def test_pdf_page_boxes_and_render(engine):
+    from clausier.ingest import load_document
+    from ui import logic
+    from ui.highlight import render_page_png
+
+    doc = load_document(SAMPLE_PDF)
+    report = engine.analyze(doc, "liberal", "SAAS")
+    g1 = next(f for f in report.findings if f.obligation_id == "G1")
+    ev = logic.pick_evidence(g1)[0]
+    boxes = logic.page_boxes(doc, ev)
+    assert ev.page in boxes
+    sentence, match = boxes[ev.page]
+    assert sentence and match and len(sentence) <= len(doc.boxes(ev.start, ev.end))
+    png = render_page_png(SAMPLE_PDF.read_bytes(), ev.page, sentence, match, zoom=True)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_exports_fallback_and_formats(engine, library):
+    from clausier.ingest import load_bytes
+    from ui import exporting
+
+    report = engine.analyze(load_bytes(GOOD, "a.txt"), "liberal", "SAAS")
+    items = exporting.available(report, library)
+    fmts = {i.fmt for i in items}
+    assert {"json", "md"} <= fmts
+    for item in items:
+        data = item.make()
+        assert isinstance(data, bytes) and data
+        assert item.file_name("offre A.pdf").startswith("offre A-")
+
+
+def test_launch_command_and_config_are_local_and_silent():
+    from clausier.cli import ui_command
+
+    cmd = ui_command(8765)
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
+    assert cmd[cmd.index("--server.headless") + 1] == "true"
+    for path in (ROOT / "ui" / ".streamlit" / "config.toml", ROOT / ".streamlit" / "config.toml"):
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert config["browser"]["gatherUsageStats"] is False
+        assert config["server"]["address"] == "127.0.0.1"
+        assert config["server"]["maxUploadSize"] == 50
+        assert config["server"]["fileWatcherType"] == "none"
+
+
+# ------------------------------------------------------------------------------------ the app
+def test_welcome_then_upload_and_change_profile(app_env):
+    at = _app()
+    assert "Pour commencer" in _texts(at)
+    at = _upload(at, [("offre.txt", GOOD)])
+    assert [m.label for m in at.metric][:4] == ["Couverture", "Présentes", "Faibles", "Absentes"]
+    assert "Cabinet libéral" in _texts(at)
+    at.selectbox(key="profile").set_value("etablissement").run()
+    assert not at.exception
+    assert "Établissement de santé" in _texts(at)
+    assert at.selectbox(key="supplier_etablissement").value == "SAAS"
+    at.selectbox(key="supplier_etablissement").set_value("HEB").run()
+    assert "HEB — " in _texts(at)
+
+
+def test_bad_file_shows_french_error_and_others_go_through(app_env):
+    at = _upload(_app(), [("vide.pdf", b"%PDF-1.7\n%%EOF garbage"), ("offre.txt", GOOD),
+                          ("image.docx", b"\x00\x01\x02binary\x00")])
+    errors = [e.value for e in at.error]
+    assert len(errors) == 2, errors
+    assert any("vide.pdf" in e for e in errors) and any("image.docx" in e for e in errors)
+    assert all("n'a pas été analysé" in e for e in errors)
+    assert "offre.txt" in _texts(at) and at.metric  # the good file was analysed
+
+
+def test_sample_pdf_evidence_image(app_env):
+    from ui.logic import TAB_CHECK
+
+    at = _app()
+    at.multiselect(key="samples").set_value(["contrat_exemple.pdf"]).run()
+    assert not at.exception
+    sha = hashlib.sha256(SAMPLE_PDF.read_bytes()).hexdigest()
+    at.session_state["tab"] = TAB_CHECK
+    at.run()
+    at.selectbox(key=f"oid_{sha}").set_value("G1").run()
+    assert not at.exception
+    assert len(at.image) >= 1  # the page band with the passage highlighted
+    assert any("Clause à proposer" in m.value for m in at.markdown)
+    assert any("Questions à poser" in m.value for m in at.markdown)
+
+
+def test_override_persists_across_sessions(app_env):
+    from clausier.review import DecisionStore
+    from ui.logic import TAB_CHECK
+
+    sha = hashlib.sha256(WEAK).hexdigest()
+    at = _upload(_app(), [("offre-faible.txt", WEAK)])
+    at.session_state["tab"] = TAB_CHECK
+    at.run()
+    at.selectbox(key=f"oid_{sha}").set_value("G1").run()
+    suffix = f"{sha}_G1"
+    engine_status = at.radio(key=f"dec_status_{suffix}").value
+    assert engine_status in ("weak", "missing")
+    at.radio(key=f"dec_status_{suffix}").set_value("present")
+    at.text_area(key=f"dec_comment_{suffix}").input("Délai de 24 h prévu au PAS, annexe 2.")
+    at.text_input(key=f"dec_reviewer_{suffix}").input("Alice Martin")
+    at.button(key=f"dec_submit_{suffix}").click().run()
+    assert not at.exception
+    stored = DecisionStore(app_env).decisions(sha)
+    assert [(d.obligation_id, d.status, d.reviewer, d.engine_status) for d in stored] == [
+        ("G1", "present", "Alice Martin", engine_status)]
+
+    # A new session (new AppTest, nothing in session state) opening the same contract.
+    again = _upload(_app(), [("offre-faible-copie.txt", WEAK)])
+    assert "dont 1 modifié(s) par le relecteur" in _texts(again)
+    again.session_state["tab"] = TAB_CHECK
+    again.run()
+    again.selectbox(key=f"oid_{sha}").set_value("G1").run()
+    text = _texts(again)
+    assert "Verdict **modifié** par Alice Martin" in text and "Délai de 24 h prévu au PAS" in text
+    assert again.radio(key=f"dec_status_{suffix}").value == "present"
+
+    # Withdraw the decision: the engine verdict is back.
+    again.button(key=f"clear_{sha}_G1").click().run()
+    assert DecisionStore(app_env).decisions(sha) == []
+
+
+def test_compare_two_bids(app_env):
+    at = _upload(_app(), [("offre-A.txt", GOOD), ("offre-B.txt", WEAK)])
+    assert at.selectbox(key="shown") is not None
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    assert "Classement" in [s.value for s in at.subheader]
+    scores = at.dataframe[0].value
+    assert list(scores["Offre"]) == ["offre-A.txt", "offre-B.txt"]
+    assert scores["Score pondéré"].iloc[0] > scores["Score pondéré"].iloc[1]
+    matrix = at.dataframe[1].value
+    assert {"Réf.", "offre-A.txt", "offre-B.txt"} <= set(matrix.columns)
+    at.toggle(key="cmp_diff").set_value(True).run()
+    fewer = at.dataframe[1].value
+    assert 0 < len(fewer) < len(matrix)
+
+
+def test_compare_needs_two_bids(app_env):
+    at = _upload(_app(), [("offre-A.txt", GOOD)])
+    at.switch_page("views/compare.py").run()
+    assert any("au moins deux offres" in i.value for i in at.info)
+
+
+def test_clauses_text_sanity():
+    assert "24" in CLAUSES["breach"]  # the comparison test relies on the 24 h figure of the good bid
