@@ -24,8 +24,6 @@ STATUS_BG = {"present": "#dcf3e2", "weak": "#fdebd3", "missing": "#fbdcda", "not
 SEVERITY_FR = {"critical": "Critique", "major": "Majeure", "minor": "Mineure"}
 SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 STATUS_ORDER = {"missing": 0, "weak": 1, "present": 2, "not_applicable": 3}
-SEVERITY_WEIGHT = {"critical": 3, "major": 2, "minor": 1}
-STATUS_VALUE = {"present": 1.0, "weak": 0.5, "missing": 0.0}
 ROLE_FR = {"requirement": "Engagement du fournisseur", "topic": "Passage sur le sujet", "red_flag": "Point d'alerte"}
 SOURCE_FR = {"csp": "Code de la santé publique", "rgpd": "RGPD", "clausier": "Clausier Club RSSI Santé",
              "hds": "Référentiel HDS", "pgssi_s": "PGSSI-S", "ans_memento": "Mémento ANS", "care": "Programme CaRE",
@@ -318,16 +316,18 @@ def page_boxes(document: Document, e: Evidence) -> dict[int, tuple[list[BBox], l
 
 # ---------------------------------------------------------------------------------------- comparison
 def weighted_score(report: Report) -> float | None:
-    """Severity-weighted coverage in [0, 1]: critical 3 / major 2 / minor 1 ; present 1 / weak 0.5 / missing 0."""
-    total = got = 0.0
-    for f in applicable(report):
-        status = reviewed_status(report, f)
-        if status not in STATUS_VALUE:
-            continue
-        w = SEVERITY_WEIGHT[f.severity]
-        total += w
-        got += w * STATUS_VALUE[status]
-    return round(got / total, 3) if total else None
+    """Severity-weighted coverage in [0, 1], the tender matrix's score (clausier.report.matrix):
+    critical 3 / major 2 / minor 1 ; present 1 / weak 0.5 / missing 0 ; an unresolved red flag -0.5."""
+    from clausier.report.matrix import score
+
+    result = score(report)
+    return round(result.score / 100, 3) if result.max_points else None
+
+
+def score_method() -> list[str]:
+    from clausier.report.matrix import METHOD
+
+    return list(METHOD)
 
 
 def bidder_names(analyses: Sequence[Analysis]) -> list[str]:
@@ -342,16 +342,18 @@ def bidder_names(analyses: Sequence[Analysis]) -> list[str]:
 
 
 def score_rows(analyses: Sequence[Analysis]) -> list[dict[str, Any]]:
+    """One row per bid, best score first (same score as the exported tender matrix)."""
+    from clausier.report.matrix import score
+
     rows = []
     for name, a in zip(bidder_names(analyses), analyses):
         assert a.report is not None
-        s = summary(a.report)
-        score = weighted_score(a.report)
-        rows.append({"Offre": name, "Score pondéré": round(score * 100, 1) if score is not None else None,
-                     "Présentes": s["present"], "Faibles": s["weak"], "Absentes": s["missing"],
-                     "Points d'alerte": s["red_flags"], "Critiques absentes": len(s["critical_gaps"]),
-                     "Verdicts revus": s["overridden"]})
-    return sorted(rows, key=lambda r: -(r["Score pondéré"] or 0))
+        s = score(a.report, name)
+        rows.append({"Offre": name, "Score pondéré": s.score if s.max_points else None,
+                     "Présentes": s.present, "Faibles": s.weak, "Absentes": s.missing,
+                     "Points d'alerte": s.red_flags, "Critiques absentes": len(s.critical_gaps),
+                     "Verdicts revus": s.overridden})
+    return sorted(rows, key=lambda r: (-(r["Score pondéré"] or 0), r["Critiques absentes"], r["Offre"]))
 
 
 def compare_rows(analyses: Sequence[Analysis], library: Library) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import logic, state
+from ui import exporting, logic, state
 
 
 def main() -> None:
@@ -27,8 +27,9 @@ def main() -> None:
     st.caption(f"Profil « {library.buyer_profiles[ctx.profile].label} » · fournisseur : {supplier}")
 
     st.subheader("Classement")
-    st.caption("Score pondéré = part des obligations couvertes, chaque obligation comptant selon sa sévérité "
-               "(critique 3, majeure 2, mineure 1) et son verdict (présente 1, faible 0,5, absente 0).")
+    with st.expander("Comment le score est calculé"):
+        for line in logic.score_method():
+            st.markdown(f"- {line}")
     scores = logic.score_rows(bids)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -59,15 +60,17 @@ def main() -> None:
         st.info("Aucune obligation ne correspond à ces filtres.")
 
     st.subheader("Exporter la comparaison")
+    reports = [a.report for a in bids if a.report is not None]
+    failed = [(a.name, a.error or "") for a in ctx.analyses if not a.ok]
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Grille obligations × offres (CSV)", data=logic.to_csv(rows), file_name="comparaison-offres.csv",
+    xlsx = (lambda: exporting.comparison_xlsx(reports, library, failed)) if exporting.exports_module() else (
+        lambda: logic.to_xlsx({"Classement": scores, "Grille": rows}))
+    d1.download_button("Matrice de comparaison (Excel)", data=xlsx, file_name="comparaison-offres.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="dl_cmp_xlsx", on_click="ignore", type="primary")
+    d2.download_button("Grille obligations × offres (CSV)", data=logic.to_csv(rows), file_name="comparaison-offres.csv",
                        mime="text/csv", key="dl_cmp_csv", on_click="ignore")
-    d2.download_button("Classement (CSV)", data=logic.to_csv(scores), file_name="classement-offres.csv",
+    d3.download_button("Classement (CSV)", data=logic.to_csv(scores), file_name="classement-offres.csv",
                        mime="text/csv", key="dl_cmp_scores", on_click="ignore")
-    d3.download_button("Classement et grille (Excel)",
-                       data=lambda: logic.to_xlsx({"Classement": scores, "Grille": rows}),
-                       file_name="comparaison-offres.xlsx", key="dl_cmp_xlsx", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
 
 main()

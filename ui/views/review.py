@@ -266,7 +266,7 @@ def export_tab(a: Analysis, library: Library) -> None:
     assert a.report is not None
     st.markdown("Les rapports reprennent les verdicts **après relecture** et signalent ceux que vous avez modifiés.")
     for item in exporting.available(a.report, library, state.context().data_of(a.sha256)):
-        st.download_button(item.label, data=item.make, file_name=item.file_name(a.name), mime=item.mime,
+        st.download_button(item.label, data=item.make, file_name=item.file_name, mime=item.mime,
                            key=f"dl_{item.fmt}_{a.sha256}", on_click="ignore")
 
 
