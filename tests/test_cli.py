@@ -104,3 +104,55 @@ def test_cli_library_validate_fails_on_broken_yaml(tmp_path, capsys):
     assert main(["library", "validate", str(lib)]) == 2
     err = capsys.readouterr().err
     assert path.name in err and "G1" in err and "severity" in err
+
+
+# ------------------------------------------------------------------------------ exports (issue 6)
+def test_cli_check_export_formats_naming_and_binary_needs_output(tmp_path, capsys):
+    a = fx.write_txt(tmp_path / "a.txt", fx.contract_sections())
+    b = fx.write_docx(tmp_path / "b.docx", fx.contract_sections())
+    assert main(["check", str(a), "--format", "docx"]) == 2
+    assert "-o" in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert main(["check", str(a), str(b), "--format", "docx", "-o", str(out)]) == 1
+    assert main(["check", str(a), str(b), "--format", "questions", "-o", str(out)]) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt.questions.txt", "a.txt.revue.docx",
+                                                      "b.docx.questions.txt", "b.docx.revue.docx"]
+    assert b"word/comments.xml" in (out / "b.docx.revue.docx").read_bytes()  # DOCX input: annotated copy
+    single = tmp_path / "rapport.html"
+    assert main(["check", str(a), "--format", "html", "-o", str(single)]) == 1
+    assert single.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_cli_compare_reports_bad_files_and_still_compares(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    good = fx.write_txt(tmp_path / "offre1.txt", fx.contract_sections())
+    weak = fx.write_txt(tmp_path / "offre2.txt", fx.contract_sections({"objet": "Le Prestataire fournit le service."}))
+    bad = tmp_path / "offre3.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really a pdf")
+    target = tmp_path / "grille" / "matrice.xlsx"
+    code = main(["compare", str(good), str(weak), str(bad), "--profile", "liberal", "-o", str(target)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "offre3.pdf" in captured.err and "Traceback" not in captured.err
+    assert captured.out.startswith("1. offre1.txt")
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["Synthèse", "Matrice", "offre1.txt", "offre2.txt"]
+    assert any(r[1] == "offre3.pdf" for r in wb["Synthèse"].iter_rows(values_only=True))
+    assert main(["compare", str(good), "-o", str(tmp_path / "m.csv")]) == 1
+    assert (tmp_path / "m.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert main(["compare", str(good), "-o", str(tmp_path / "m.pdf")]) == 2
+
+
+def test_cli_check_applies_reviewer_decisions(tmp_path):
+    from clausier.ingest import load_document
+    from clausier.review import Decision, DecisionStore
+
+    src = fx.write_txt(tmp_path / "c.txt", fx.contract_sections())
+    db = tmp_path / "decisions.sqlite3"
+    DecisionStore(db).save(Decision(load_document(src).sha256, "G1", "missing", comment="Délai refusé",
+                                    reviewer="Me Durand"))
+    out = tmp_path / "r.md"
+    assert main(["check", str(src), "--format", "md", "--decisions", str(db), "-o", str(out)]) == 1
+    text = out.read_text(encoding="utf-8")
+    assert "## Décisions du relecteur" in text and "Délai refusé" in text
