@@ -37,7 +37,11 @@ def render_page_png(pdf_bytes: bytes, page_number: int, sentence: Sequence[BBox]
         boxes = [*sentence, *match]
         if zoom and boxes:
             top, bottom = focus_band(boxes, float(page.height))
-            page = page.crop((0, top, float(page.width), bottom), relative=False, strict=False)
+            left, right = 0.0, float(page.width)
+            if page.chars:  # trim the page margins: the text column only
+                left = max(0.0, min(c["x0"] for c in page.chars) - 14)
+                right = min(float(page.width), max(c["x1"] for c in page.chars) + 14)
+            page = page.crop((left, top, right, bottom), relative=False, strict=False)
             resolution = max(resolution, 150)
         image = page.to_image(resolution=resolution)
         if sentence:
