@@ -197,6 +197,8 @@ def test_launch_command_and_config_are_local_and_silent():
 
 # ------------------------------------------------------------------------------------ the app
 def test_welcome_then_upload_and_change_profile(app_env):
+    from ui.logic import TAB_EXPORT
+
     at = _app()
     assert "Pour commencer" in _texts(at)
     at = _upload(at, [("offre.txt", GOOD)])
@@ -208,6 +210,13 @@ def test_welcome_then_upload_and_change_profile(app_env):
     assert at.selectbox(key="supplier_etablissement").value == "SAAS"
     at.selectbox(key="supplier_etablissement").set_value("HEB").run()
     assert "HEB — " in _texts(at)
+    at.selectbox(key="profile").set_value("full").run()
+    assert not at.exception
+    assert at.selectbox(key="supplier_full").value is None and "Tous les types" in _texts(at)
+    at.session_state["tab"] = TAB_EXPORT
+    at.run()
+    labels = [b.label for b in at.get("download_button")]
+    assert any("JSON" in label for label in labels) and any("Markdown" in label for label in labels)
 
 
 def test_bad_file_shows_french_error_and_others_go_through(app_env):
@@ -265,6 +274,8 @@ def test_override_persists_across_sessions(app_env):
     again.selectbox(key=f"oid_{sha}").set_value("G1").run()
     text = _texts(again)
     assert "Verdict **modifié** par Alice Martin" in text and "Délai de 24 h prévu au PAS" in text
+    excerpt = next(m.value for m in again.markdown if "clausier-excerpt" in m.value)
+    assert "<mark>" in excerpt and "s&#x27;efforcera" in excerpt  # text contract: escaped passage, marked
     assert again.radio(key=f"dec_status_{suffix}").value == "present"
 
     # Withdraw the decision: the engine verdict is back.
