@@ -104,7 +104,9 @@ def _classify(line: str, start: int, end: int) -> _Candidate | None:
 
 
 def _key(c: _Candidate) -> tuple[str, str | None, str]:
-    return c.kind, c.number, re.sub(r"\W+", " ", c.title.lower()).strip()
+    """Identity of a heading for TOC detection; a trailing page number (TOC entry) is ignored."""
+    title = re.sub(r"\W+", " ", c.title.lower()).strip()
+    return c.kind, c.number, re.sub(r"\s+\d{1,4}$", "", title)
 
 
 def _parts(number: str) -> list[int] | None:
@@ -114,14 +116,14 @@ def _parts(number: str) -> list[int] | None:
         return None
 
 
-def find_headings(text: str) -> tuple[list[_Candidate], int]:
-    """Accepted headings in text order, and the number of table-of-contents lines dropped."""
+def find_headings(text: str) -> tuple[list[_Candidate], set[int]]:
+    """Accepted headings in text order, and the start offsets of table-of-contents lines."""
     candidates: list[_Candidate] = []
-    toc = 0
+    toc: set[int] = set()
     lines = list(_lines(text))
     for i, (start, end, line) in enumerate(lines):
         if _TOC_LEADER.search(line) and len(line.strip()) > 8:
-            toc += 1
+            toc.add(start)
             continue
         c = _classify(line, start, end)
         if c is None:
@@ -137,7 +139,7 @@ def find_headings(text: str) -> tuple[list[_Candidate], int]:
     kept = []
     for i, c in enumerate(candidates):
         if c.kind != "heading" and c.title and last_index[_key(c)] != i:
-            toc += 1
+            toc.add(c.line_start)
             continue
         kept.append(c)
     has_articles = sum(1 for c in kept if c.kind == "article") >= 2
@@ -233,12 +235,13 @@ def build_sections(text: str, headings: list[_Candidate]) -> list[Section]:
     return sections
 
 
-def _units(text: str, heading_lines: set[int]) -> Iterator[tuple[int, int]]:
-    """Paragraph units: runs of non-blank lines, split at headings and list items."""
+def _units(text: str, heading_lines: set[int], skip_lines: frozenset[int] = frozenset()) -> Iterator[tuple[int, int]]:
+    """Paragraph units: runs of non-blank lines, split at headings and list items. Lines in
+    ``skip_lines`` (table of contents) are left out: they would only duplicate the headings."""
     unit_start: int | None = None
     unit_end = 0
     for start, end, line in _lines(text):
-        blank = not line.strip()
+        blank = not line.strip() or start in skip_lines
         boundary = blank or start in heading_lines or _LIST_ITEM.match(line) is not None
         if boundary and unit_start is not None:
             yield unit_start, unit_end
@@ -292,7 +295,7 @@ def segment(document: Document, nlp: Any) -> Parsed:
     headings, toc = find_headings(text)
     sections = build_sections(text, headings)
     heading_lines = {h.line_start for h in headings}
-    spans = list(_units(text, heading_lines))
+    spans = list(_units(text, heading_lines, frozenset(toc)))
     sentences: list[Sentence] = []
     units: list[tuple[int, Any]] = []
     section_starts = [s.start for s in sections]
@@ -315,4 +318,4 @@ def segment(document: Document, nlp: Any) -> Parsed:
                 while idx > 0 and not (sections[idx].start <= a < sections[idx].end):
                     idx -= 1
                 sentences.append(Sentence(a, b, idx))
-    return Parsed(document, Structure(sections, sentences, toc), units)
+    return Parsed(document, Structure(sections, sentences, len(toc)), units)

@@ -68,6 +68,7 @@ def test_properties_figure_extractors_total(text):
 @given(st.text(max_size=2000))
 def test_properties_headings_total(text):
     headings, toc = find_headings(text)
-    assert toc >= 0
+    assert all(0 <= t <= len(text) for t in toc)
+    assert not toc & {h.line_start for h in headings}  # a TOC line is never also a heading
     starts = [h.line_start for h in headings]
     assert starts == sorted(starts)
