@@ -138,6 +138,8 @@ def format_value(value: float | str | list[str] | None, unit: str) -> str:
     if isinstance(value, list):
         return ", ".join(_ZONE_FR.get(v, v) for v in value) or "—"
     if isinstance(value, (int, float)):
+        if unit == "hours" and value >= 1440 and value % 720 == 0:  # 60 days and more: months
+            return f"{value / 720:g} mois ({value / 24:g} j)"
         if unit == "hours" and value >= 48 and value % 24 == 0:
             return f"{value / 24:g} j ({value:g} h)"
         return f"{value:g}{_UNIT_FR.get(unit, '')}"
@@ -183,17 +185,19 @@ def distinct_evidence(finding: Finding, limit: int = 3) -> list[Evidence]:
 
 
 def key_reasons(finding: Finding, limit: int = 3) -> list[str]:
-    """The reasons that explain a non-present verdict (what is missing or out of threshold) first."""
-    reasons = list(finding.reasons)
-    gaps = [r for r in reasons if not r.startswith("Élément trouvé") and not r.endswith(": conforme.")]
+    """What is missing or wrong (figure reasons left out: see :func:`figure_line`); else what was found."""
+    labels = tuple(fc.label for fc in finding.figures)
+    reasons = [r for r in finding.reasons if not (labels and r.startswith(labels))]
+    gaps = [r for r in reasons if not r.startswith("Élément trouvé")]
     return (gaps or reasons)[:limit]
 
 
 def comment_text(report: Report, library: Library, finding: Finding) -> str:
-    """The text of a Word comment: verdict, why, figures vs thresholds, sources.
+    """The text of a Word comment: verdict, why, figures vs thresholds, sources, one item per line.
 
-    e.g. 'Faible — G1 Notification des violations : délai non chiffré ; Délai de notification :
-    non chiffré ; seuil ≤ 48 h ; Sources : RGPD art. 33.2 ; Clausier RSSI Santé O-2.6 — clausier'.
+    e.g. 'Faible — G1 Notification des violations de données au client (sévérité critique) /
+    Élément formulé sans engagement ferme : délai chiffré / Délai de notification : non chiffré ;
+    seuil ≤ 72 h (non trouvé) / Clause type proposée : voir l'annexe / Sources : RGPD art. 33.2 ; ...'.
     """
     ob = library.get(finding.obligation_id)
     status = status_of(report, finding)
@@ -202,11 +206,11 @@ def comment_text(report: Report, library: Library, finding: Finding) -> str:
     override = override_of(report, finding)
     if override:
         lines.append(override_line(override, finding))
-    if status != "present" or not override:
+    if status != "present":
         lines += key_reasons(finding)
-    lines += [figure_line(c) for c in finding.figures]
+    lines += [figure_line(fc) for fc in sorted(finding.figures, key=lambda fc: fc.ok is True)]
     if red_flag_of(report, finding):
-        lines += [f"Alerte : {rf.message}" for rf in finding.red_flags[:2]]
+        lines += [f"Alerte : {m}" for m in dict.fromkeys(rf.message for rf in finding.red_flags)][:2]
     if status in ("weak", "missing"):
         lines.append("Clause type proposée : voir l'annexe clausier en fin de document.")
     lines.append(f"Sources : {sources_text(ob)}")

@@ -262,25 +262,37 @@ class _Writer:
         self.d = wdoc
         self.Pt, self.RGB = Pt, RGBColor
 
-    def _style(self, name: str) -> Any:
-        try:
-            return self.d.styles[name]
-        except KeyError:
-            return None
+        self._ids: dict[str, str | None] = {}
+
+    def _style_id(self, name: str) -> str | None:
+        """Style id by UI name, looked up once (python-docx's own lookup is slow on big documents)."""
+        if name not in self._ids:
+            try:
+                self._ids[name] = self.d.styles[name].style_id
+            except KeyError:
+                self._ids[name] = None
+        return self._ids[name]
+
+    def _paragraph(self, style: str | None) -> Any:
+        p = self.d.add_paragraph()
+        style_id = self._style_id(style) if style else None
+        if style_id:
+            p._p.style = style_id
+        return p
 
     def heading(self, text: str, level: int) -> Any:
-        style = self._style("Title" if level == 0 else f"Heading {level}")
-        if style is not None:
-            return self.d.add_paragraph(c.xml_safe(text), style=style)
-        p = self.d.add_paragraph()
-        run = p.add_run(c.xml_safe(text))
-        run.bold = True
+        name = "Title" if level == 0 else f"Heading {level}"
+        p = self._paragraph(name)
+        if self._style_id(name):
+            self.run(p, text)
+            return p
+        run = self.run(p, text, bold=True)
         run.font.size = self.Pt({0: 20, 1: 15, 2: 12}.get(level, 11))
         return p
 
     def para(self, text: str = "", *, italic: bool = False, bold: bool = False, size: float | None = None,
              color: tuple[int, int, int] | None = None, style: str | None = None) -> Any:
-        p = self.d.add_paragraph(style=self._style(style) if style else None)
+        p = self._paragraph(style)
         if text:
             self.run(p, text, italic=italic, bold=bold, size=size, color=color)
         return p
@@ -288,8 +300,10 @@ class _Writer:
     def run(self, p: Any, text: str, *, italic: bool = False, bold: bool = False, size: float | None = None,
             color: tuple[int, int, int] | None = None) -> Any:
         run = p.add_run(c.xml_safe(text))
-        run.italic = italic or None
-        run.bold = bold or None
+        if italic:
+            run.italic = True
+        if bold:
+            run.bold = True
         if size:
             run.font.size = self.Pt(size)
         if color:
@@ -297,15 +311,15 @@ class _Writer:
         return run
 
     def bullet(self, text: str) -> Any:
-        style = "List Bullet" if self._style("List Bullet") is not None else None
+        style = "List Bullet" if self._style_id("List Bullet") else None
         return self.para(("" if style else "• ") + text, style=style)
 
     def table(self, header: list[str], rows: list[list[str]], widths_cm: list[float] | None = None) -> Any:
         from docx.shared import Cm
 
         t = self.d.add_table(rows=1, cols=len(header))
-        if self._style("Table Grid") is not None:
-            t.style = self._style("Table Grid")
+        if self._style_id("Table Grid"):
+            t.style = self.d.styles["Table Grid"]
         for cell, h in zip(t.rows[0].cells, header):
             cell.text = ""
             self.run(cell.paragraphs[0], h, bold=True, size=9)
@@ -466,7 +480,7 @@ def review_docx(report: Report, library: Library) -> bytes:
         st = [c.status_of(report, f) for f in items]
         rows.append([f"{letter}. {title}", str(st.count("present")), str(st.count("weak")), str(st.count("missing")),
                      str(sum(1 for f in items if c.red_flag_of(report, f)) or "")])
-    w.table(["Thème", "Présentes", "Faibles", "Absentes", "Alertes"], rows, [8.5, 2, 2, 2, 2])
+    w.table(["Thème", "Présentes", "Faibles", "Absentes", "Alertes"], rows, [8.2, 2.3, 2.1, 2.2, 2.2])
     for letter, title, items in c.by_theme(report, library):
         w.heading(f"{letter}. {title}", 1)
         for f in sorted(items, key=lambda f: (c.STATUS_ORDER[c.status_of(report, f)], c.SEVERITY_ORDER[f.severity])):

@@ -70,7 +70,11 @@ footer { margin-top: 40px; color: var(--muted); font-size: .8em; border-top: 1px
   body { font-size: 10pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  tr, blockquote { break-inside: avoid; page-break-inside: avoid; }
+  tr, blockquote, .clause { break-inside: avoid; page-break-inside: avoid; }
+  article.ob { break-inside: auto; page-break-inside: auto; }
+  .ob header { break-after: avoid; page-break-after: avoid; }
+  .card { flex: 1 1 0; min-width: 0; padding: 6px 8px; }
+  .card b { font-size: 1.4em; }
   a { color: inherit; text-decoration: none; }
 }
 """
