@@ -362,3 +362,60 @@ def test_docx_exports_are_valid_zip_without_macros(contracts, library):
     names = zipfile.ZipFile(io.BytesIO(export(report, library, "docx", source_path=path))).namelist()
     assert "word/comments.xml" in names
     assert Path(path).read_bytes()[:2] == b"PK"  # the original is left untouched
+
+
+def _tricky_docx(path: Path) -> Path:
+    """Clauses split over formatted runs, inside a hyperlink and in a table cell (as real contracts are)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.add_heading("Article 1 : Violations de données", level=1)
+    p = d.add_paragraph("Le Prestataire notifie au Client toute violation de données à caractère ")
+    p.add_run("personnel dans un délai maximal de ").bold = True
+    p.add_run("vingt-quatre (24) heures").italic = True
+    p.add_run(" après en avoir pris connaissance. Voir ")
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), "annexe")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "l'annexe"
+    r.append(t)
+    link.append(r)
+    p._p.append(link)
+    p.add_run(".")
+    d.add_heading("Article 2 : Audit", level=1)
+    cell = d.add_table(rows=1, cols=2).rows[0].cells[1]
+    cell.text = "Sans objet."
+    cell.add_paragraph(fx.CLAUSES["audit"])
+    d.add_heading("Article 3 : Hébergement", level=1)
+    d.add_paragraph(fx.CLAUSES["hds"])
+    d.save(path)
+    return path
+
+
+def test_annotated_docx_splits_runs_in_formatted_text_links_and_tables(tmp_path, engine, library):
+    import docx
+
+    from clausier.report.docx_review import iter_comment_anchors
+
+    path = _tricky_docx(tmp_path / "tricky.docx")
+    report = engine.analyze_file(path)
+    data = export(report, library, "docx", source_path=path)
+    before = docx.Document(str(path))
+    after = docx.Document(io.BytesIO(data))
+    assert [p.text for p in after.paragraphs][:len(before.paragraphs)] == [p.text for p in before.paragraphs]
+    cells = [cell.text for row in after.tables[0].rows for cell in row.cells]  # later tables: the appendix
+    assert cells == [cell.text for row in before.tables[0].rows for cell in row.cells]
+    findings = {f.obligation_id: f for f in report.findings}
+    anchors = list(iter_comment_anchors(data))
+    ids = set()
+    for _, anchored, text in anchors:
+        oid = re.search(r"— ([A-R]\d+) ", text).group(1)
+        ids.add(oid)
+        assert any(_norm(anchored) in _norm(e.text) for e in findings[oid].evidence), (oid, anchored)
+    assert {"G1", "L1", "A1"} <= ids
+    g1 = next(a for _, a, t in anchors if "— G1 " in t and not t.startswith("Alerte"))
+    assert "vingt-quatre (24) heures" in g1  # the comment spans the formatted runs
+    assert any("auditeur" in a for _, a, _ in anchors)  # table cell

@@ -92,7 +92,17 @@ def _text(report: Report, library: Library, fmt: str) -> str:
         return questionnaire_text(report, library)
     from clausier.report import render
 
-    return render.to_json(report, library) if fmt == "json" else render.to_text(report, library)
+    if fmt == "json":
+        return render.to_json(report, library)
+    return render.to_text(report, library) + _overrides_text(report)
+
+
+def _overrides_text(report: Report) -> str:
+    """The reviewer decisions, appended to the plain-text summary (which shows engine verdicts)."""
+    from clausier.report import common as c
+
+    lines = [f"  {f.obligation_id} {c.override_line(o, f)}\n" for f in report.findings if (o := c.override_of(report, f))]
+    return "\nDécisions du relecteur :\n" + "".join(lines) if lines else ""
 
 
 def export_comparison(reports: Sequence[Report], library: Library, fmt: str,
