@@ -201,7 +201,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     failed: list[tuple[str, str]] = []
     for src in files:
         try:
-            reports.append(_reviewed(engine.analyze_file(src, args.profile, args.supplier_type, _limits(args)), store))
+            report = engine.analyze_file(src, args.profile, args.supplier_type, _limits(args))
+            reports.append(_reviewed(report, store))
         except InputDocumentError as exc:
             _err(str(exc))
             failed.append((src.name, str(exc)))

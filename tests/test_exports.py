@@ -22,9 +22,10 @@ SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://exemple.invalid/x";"Cliquez ici")'
 HOSTILE = {
     **fx.CLAUSES,
-    "incidents": f"{FORMULA} Le Prestataire notifie au Client toute violation de données à caractère personnel "
-                 f"dans les meilleurs délais {SCRIPT}, par courriel.",
-    "sous-traitance": "Le Prestataire pourra faire appel à tout sous-traitant de son choix sans en informer le Client.",
+    "incidents": f"{FORMULA} Le Prestataire notifie au Client toute violation de données à caractère "
+    f"personnel dans les meilleurs délais {SCRIPT}, par courriel.",
+    "sous-traitance": "Le Prestataire pourra faire appel à tout sous-traitant de son choix sans en informer "
+    "le Client.",
 }
 
 
@@ -62,12 +63,30 @@ def _with_decisions(report):
         by_status.setdefault(f.status, []).append(f)
     sha = report.document["sha256"]
     decisions = [
-        Decision(sha, by_status["weak"][0].obligation_id, "present", comment=f"Accepté {SCRIPT}", reviewer="Me Durand",
-                 decided_at="2025-03-12T14:05:00+00:00"),
-        Decision(sha, by_status["missing"][0].obligation_id, "not_applicable", comment="Hors périmètre",
-                 reviewer="Me Durand", decided_at="2025-03-12T14:06:00+00:00"),
-        Decision(sha, by_status["present"][0].obligation_id, "missing", comment=FORMULA, reviewer="=Me Martin",
-                 decided_at="2025-03-12T14:07:00+00:00"),
+        Decision(
+            sha,
+            by_status["weak"][0].obligation_id,
+            "present",
+            comment=f"Accepté {SCRIPT}",
+            reviewer="Me Durand",
+            decided_at="2025-03-12T14:05:00+00:00",
+        ),
+        Decision(
+            sha,
+            by_status["missing"][0].obligation_id,
+            "not_applicable",
+            comment="Hors périmètre",
+            reviewer="Me Durand",
+            decided_at="2025-03-12T14:06:00+00:00",
+        ),
+        Decision(
+            sha,
+            by_status["present"][0].obligation_id,
+            "missing",
+            comment=FORMULA,
+            reviewer="=Me Martin",
+            decided_at="2025-03-12T14:07:00+00:00",
+        ),
     ]
     return apply_overrides(report, decisions)
 
@@ -143,7 +162,7 @@ def test_html_is_self_contained_escaped_and_matches_json(contracts, json_reports
 def test_html_shows_overrides(contracts, library):
     _, report = contracts["docx"]
     html = export(report, library, "html").decode("utf-8")
-    section = html[html.index('id="revue"'):html.index('id="themes"')]
+    section = html[html.index('id="revue"') : html.index('id="themes"')]
     assert section.count("<tr>") == 1 + len(report.overrides)  # header + one per decision
     assert "Me Durand" in section and "Hors périmètre" in section
     for oid, o in report.overrides.items():
@@ -151,8 +170,8 @@ def test_html_shows_overrides(contracts, library):
             assert f'id="ob-{oid}"' not in html  # listed with the non-applicable ones
             continue
         finding = next(f for f in report.findings if f.obligation_id == oid)
-        article = html[html.index(f'id="ob-{oid}"'):]
-        article = article[:article.index("</article>")]
+        article = html[html.index(f'id="ob-{oid}"') :]
+        article = article[: article.index("</article>")]
         assert c.override_line(o, finding).split(" — ")[0] in article
 
 
@@ -201,9 +220,9 @@ def test_annotated_docx_keeps_the_original_text_and_adds_the_appendix(contracts,
     original = [p.text for p in docx.Document(str(path)).paragraphs]
     wdoc = docx.Document(io.BytesIO(export(report, library, "docx", source_path=path)))
     texts = [p.text for p in wdoc.paragraphs]
-    assert texts[:len(original)] == original  # runs split, text untouched (script tag kept as text)
+    assert texts[: len(original)] == original  # runs split, text untouched (script tag kept as text)
     assert any(SCRIPT in t for t in original)
-    appendix = "\n".join(texts[len(original):])
+    appendix = "\n".join(texts[len(original) :])
     assert "Annexe clausier" in appendix
     missing = [f for f in c.applicable(report) if c.status_of(report, f) == "missing"]
     for f in missing:
@@ -248,7 +267,7 @@ def test_questionnaire_text_and_docx_ask_about_every_weak_and_missing(contracts,
     n_questions = sum(len(library.get(k).questions) for k in expected)
     text = export(report, library, "questions").decode("utf-8")
     assert set(re.findall(r"réf\. ([A-R]\d+)\)", text)) == expected
-    numbers = [int(n) for n in re.findall(r"^  Question (\d+) ", text, flags=re.M)]
+    numbers = [int(n) for n in re.findall(r"^  Question (\d+) ", text, flags=re.MULTILINE)]
     assert numbers == list(range(1, n_questions + 1))
     assert "Madame, Monsieur" in text and report.document["name"] in text
     assert "Faible" not in text and "Absent" not in text  # internal verdicts stay internal
@@ -405,7 +424,7 @@ def test_annotated_docx_splits_runs_in_formatted_text_links_and_tables(tmp_path,
     data = export(report, library, "docx", source_path=path)
     before = docx.Document(str(path))
     after = docx.Document(io.BytesIO(data))
-    assert [p.text for p in after.paragraphs][:len(before.paragraphs)] == [p.text for p in before.paragraphs]
+    assert [p.text for p in after.paragraphs][: len(before.paragraphs)] == [p.text for p in before.paragraphs]
     cells = [cell.text for row in after.tables[0].rows for cell in row.cells]  # later tables: the appendix
     assert cells == [cell.text for row in before.tables[0].rows for cell in row.cells]
     findings = {f.obligation_id: f for f in report.findings}

@@ -22,14 +22,34 @@ SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
 STATUS_ORDER = {"missing": 0, "weak": 1, "present": 2, "not_applicable": 3}
 
 _SOURCE_FR = {
-    "csp": "CSP", "rgpd": "RGPD", "clausier": "Clausier RSSI Santé", "hds": "Référentiel HDS",
-    "pgssi_s": "PGSSI-S", "ans_memento": "Mémento ANS", "care": "CaRE", "anssi": "ANSSI",
-    "secnumcloud": "SecNumCloud", "ccag_tic": "CCAG-TIC", "cnil": "CNIL", "other": "",
+    "csp": "CSP",
+    "rgpd": "RGPD",
+    "clausier": "Clausier RSSI Santé",
+    "hds": "Référentiel HDS",
+    "pgssi_s": "PGSSI-S",
+    "ans_memento": "Mémento ANS",
+    "care": "CaRE",
+    "anssi": "ANSSI",
+    "secnumcloud": "SecNumCloud",
+    "ccag_tic": "CCAG-TIC",
+    "cnil": "CNIL",
+    "other": "",
 }
 _UNIT_FR = {"hours": " h", "days": " j", "per_year": " /an", "percent": " %", "zone": "", "certification": ""}
-_ZONE_FR = {"FR": "France", "EU": "UE", "EEA": "EEE", "NON_EU": "hors UE", "US": "États-Unis",
-            "UK": "Royaume-Uni", "CH": "Suisse", "IN": "Inde", "CN": "Chine", "CA": "Canada",
-            "MA": "Maroc", "TN": "Tunisie"}
+_ZONE_FR = {
+    "FR": "France",
+    "EU": "UE",
+    "EEA": "EEE",
+    "NON_EU": "hors UE",
+    "US": "États-Unis",
+    "UK": "Royaume-Uni",
+    "CH": "Suisse",
+    "IN": "Inde",
+    "CN": "Chine",
+    "CA": "Canada",
+    "MA": "Maroc",
+    "TN": "Tunisie",
+}
 _COMPARISON_FR = {"max": "≤", "min": "≥", "within": "dans", "includes": "incluant"}
 
 # Characters XML 1.0 refuses (python-docx / openpyxl raise on them).
@@ -69,11 +89,20 @@ def applicable(report: Report) -> list[Finding]:
 
 def ordered(report: Report) -> list[Finding]:
     """Most serious first: missing, then weak, red flags first, by severity."""
-    return sorted(applicable(report), key=lambda f: (STATUS_ORDER[status_of(report, f)], not red_flag_of(report, f),
-                                                      SEVERITY_ORDER[f.severity], f.obligation_id))
+    return sorted(
+        applicable(report),
+        key=lambda f: (
+            STATUS_ORDER[status_of(report, f)],
+            not red_flag_of(report, f),
+            SEVERITY_ORDER[f.severity],
+            f.obligation_id,
+        ),
+    )
 
 
-def by_theme(report: Report, library: Library, findings: list[Finding] | None = None) -> list[tuple[str, str, list[Finding]]]:
+def by_theme(
+    report: Report, library: Library, findings: list[Finding] | None = None
+) -> list[tuple[str, str, list[Finding]]]:
     """(theme letter, theme title, findings) in library order, empty themes left out."""
     items = applicable(report) if findings is None else findings
     groups: dict[str, list[Finding]] = {}
@@ -110,14 +139,18 @@ def summary(report: Report) -> Summary:
         missing=statuses.count("missing"),
         red_flags=sum(1 for f in items if red_flag_of(report, f)),
         overridden=sum(1 for f in report.findings if is_overridden(report, f)),
-        critical_gaps=tuple(f.obligation_id for f, s in zip(items, statuses) if f.severity == "critical" and s == "missing"),
+        critical_gaps=tuple(
+            f.obligation_id for f, s in zip(items, statuses) if f.severity == "critical" and s == "missing"
+        ),
     )
 
 
 def summary_sentence(s: Summary) -> str:
     cov = f" ; couverture {s.coverage:.0%}".replace("%", " %") if s.coverage is not None else ""
-    return (f"{s.applicable} obligations applicables : {s.present} présentes, {s.weak} faibles, "
-            f"{s.missing} absentes ; {s.red_flags} point(s) d'alerte{cov}.")
+    return (
+        f"{s.applicable} obligations applicables : {s.present} présentes, {s.weak} faibles, "
+        f"{s.missing} absentes ; {s.red_flags} point(s) d'alerte{cov}."
+    )
 
 
 def override_line(override: dict[str, Any], finding: Finding) -> str:
@@ -201,8 +234,10 @@ def comment_text(report: Report, library: Library, finding: Finding) -> str:
     """
     ob = library.get(finding.obligation_id)
     status = status_of(report, finding)
-    lines = [f"{STATUS_FR[status]} — {finding.obligation_id} {finding.title} "
-             f"(sévérité {SEVERITY_FR[finding.severity]})"]
+    lines = [
+        f"{STATUS_FR[status]} — {finding.obligation_id} {finding.title} "
+        f"(sévérité {SEVERITY_FR[finding.severity]})"
+    ]
     override = override_of(report, finding)
     if override:
         lines.append(override_line(override, finding))
@@ -256,13 +291,20 @@ def today() -> str:
 def document_facts(report: Report) -> list[tuple[str, str]]:
     """(label, value) pairs describing the analysis, shown at the top of every report."""
     doc, prof, tool = report.document, report.profile, report.tool
-    facts = [("Document", str(doc.get("name", ""))),
-             ("Format", str(doc.get("format", "")).upper() + (f", {doc['pages']} pages" if doc.get("pages") else "")),
-             ("Empreinte SHA-256", str(doc.get("sha256", ""))),
-             ("Profil acheteur", str(prof.get("label", prof.get("id", ""))))]
+    facts = [
+        ("Document", str(doc.get("name", ""))),
+        (
+            "Format",
+            str(doc.get("format", "")).upper() + (f", {doc['pages']} pages" if doc.get("pages") else ""),
+        ),
+        ("Empreinte SHA-256", str(doc.get("sha256", ""))),
+        ("Profil acheteur", str(prof.get("label", prof.get("id", "")))),
+    ]
     if prof.get("supplier_type"):
         facts.append(("Type de fournisseur", str(prof["supplier_type"])))
-    facts += [("Analyse", format_datetime(tool.get("analysed_at"))),
-              ("Bibliothèque", f"version {tool.get('library_version', '?')} (clausier {tool.get('version', '?')})"),
-              ("Export", today())]
+    facts += [
+        ("Analyse", format_datetime(tool.get("analysed_at"))),
+        ("Bibliothèque", f"version {tool.get('library_version', '?')} (clausier {tool.get('version', '?')})"),
+        ("Export", today()),
+    ]
     return facts

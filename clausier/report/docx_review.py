@@ -129,7 +129,7 @@ class Locator:
     def paragraph(self, block: Block) -> tuple[Any, int] | None:
         """(w:p element, length of the numbering label the reader put before its text)."""
         candidates = self.by_position.get(block.position or "", [])
-        text = self.doc.text[block.start:block.end]
+        text = self.doc.text[block.start : block.end]
         nonempty = [p for p in candidates if clean(_segments(p)[0]).strip()]
         k = self._ordinal.get(block.start, 0)
         ordered = ([nonempty[k]] if k < len(nonempty) else []) + nonempty
@@ -215,10 +215,14 @@ def _anchors(report: Report, f: Finding) -> list[tuple[Evidence, str]]:
 
 
 def _flag_comment(report: Report, library: Library, f: Finding, e: Evidence) -> str:
-    rule = next((rf.message for rf in f.red_flags if rf.start <= e.match_start < rf.end or rf.rule == e.rule), None)
+    rule = next(
+        (rf.message for rf in f.red_flags if rf.start <= e.match_start < rf.end or rf.rule == e.rule), None
+    )
     message = rule or (f.red_flags[0].message if f.red_flags else "passage défavorable")
-    return c.xml_safe(f"Alerte — {f.obligation_id} {f.title} : {message}\n"
-                      f"Sources : {c.sources_text(library.get(f.obligation_id))}")
+    return c.xml_safe(
+        f"Alerte — {f.obligation_id} {f.title} : {message}\n"
+        f"Sources : {c.sources_text(library.get(f.obligation_id))}"
+    )
 
 
 def annotated_docx(report: Report, library: Library, source: bytes) -> bytes:
@@ -241,8 +245,14 @@ def annotated_docx(report: Report, library: Library, source: bytes) -> bytes:
             if found is None:
                 continue
             runs, _exact = found
-            text = c.comment_text(report, library, f) if kind == "verdict" else _flag_comment(report, library, f, e)
-            wdoc.add_comment([Run(runs[0], None), Run(runs[-1], None)], text=text, author=AUTHOR, initials=INITIALS)
+            text = (
+                c.comment_text(report, library, f)
+                if kind == "verdict"
+                else _flag_comment(report, library, f, e)
+            )
+            wdoc.add_comment(
+                [Run(runs[0], None), Run(runs[-1], None)], text=text, author=AUTHOR, initials=INITIALS
+            )
             placed = True
         if anchors and not placed:
             unplaced.append(f)
@@ -290,15 +300,31 @@ class _Writer:
         run.font.size = self.Pt({0: 20, 1: 15, 2: 12}.get(level, 11))
         return p
 
-    def para(self, text: str = "", *, italic: bool = False, bold: bool = False, size: float | None = None,
-             color: tuple[int, int, int] | None = None, style: str | None = None) -> Any:
+    def para(
+        self,
+        text: str = "",
+        *,
+        italic: bool = False,
+        bold: bool = False,
+        size: float | None = None,
+        color: tuple[int, int, int] | None = None,
+        style: str | None = None,
+    ) -> Any:
         p = self._paragraph(style)
         if text:
             self.run(p, text, italic=italic, bold=bold, size=size, color=color)
         return p
 
-    def run(self, p: Any, text: str, *, italic: bool = False, bold: bool = False, size: float | None = None,
-            color: tuple[int, int, int] | None = None) -> Any:
+    def run(
+        self,
+        p: Any,
+        text: str,
+        *,
+        italic: bool = False,
+        bold: bool = False,
+        size: float | None = None,
+        color: tuple[int, int, int] | None = None,
+    ) -> Any:
         run = p.add_run(c.xml_safe(text))
         if italic:
             run.italic = True
@@ -338,8 +364,12 @@ class _Writer:
         return t
 
 
-STATUS_RGB = {"present": (0x1B, 0x7F, 0x3B), "weak": (0xB3, 0x5C, 0x00), "missing": (0xB3, 0x26, 0x1E),
-              "not_applicable": (0x6B, 0x6B, 0x6B)}
+STATUS_RGB = {
+    "present": (0x1B, 0x7F, 0x3B),
+    "weak": (0xB3, 0x5C, 0x00),
+    "missing": (0xB3, 0x26, 0x1E),
+    "not_applicable": (0x6B, 0x6B, 0x6B),
+}
 GREY = (0x55, 0x55, 0x55)
 
 
@@ -347,11 +377,16 @@ def _facts(w: _Writer, report: Report) -> None:
     w.table(["Élément", "Valeur"], [[k, v] for k, v in c.document_facts(report)], [4.5, 12])
     s = c.summary(report)
     w.para()
-    w.para(c.summary_sentence(s) + (f" Verdicts modifiés par un relecteur : {s.overridden}." if s.overridden else ""),
-           bold=True)
+    w.para(
+        c.summary_sentence(s)
+        + (f" Verdicts modifiés par un relecteur : {s.overridden}." if s.overridden else ""),
+        bold=True,
+    )
     if s.critical_gaps:
-        w.para("Obligations critiques absentes : " + ", ".join(s.critical_gaps) + ".",
-               color=STATUS_RGB["missing"])
+        w.para(
+            "Obligations critiques absentes : " + ", ".join(s.critical_gaps) + ".",
+            color=STATUS_RGB["missing"],
+        )
     for warning in report.document.get("warnings", []):
         w.para("Avertissement : " + warning, italic=True)
 
@@ -361,11 +396,20 @@ def _overrides_table(w: _Writer, report: Report) -> None:
     if not rows:
         return
     w.heading("Décisions du relecteur", 2)
-    w.table(["Obligation", "Moteur", "Relecteur", "Commentaire", "Par / date"],
-            [[f"{f.obligation_id} {f.title}", c.STATUS_FR[f.status], c.STATUS_FR[o["status"]],
-              o.get("comment") or "", " ".join(x for x in (o.get("reviewer") or "",
-                                                           c.format_datetime(o.get("decided_at"))) if x)]
-             for f, o in rows], [4.5, 2, 2, 5.5, 3])
+    w.table(
+        ["Obligation", "Moteur", "Relecteur", "Commentaire", "Par / date"],
+        [
+            [
+                f"{f.obligation_id} {f.title}",
+                c.STATUS_FR[f.status],
+                c.STATUS_FR[o["status"]],
+                o.get("comment") or "",
+                " ".join(x for x in (o.get("reviewer") or "", c.format_datetime(o.get("decided_at"))) if x),
+            ]
+            for f, o in rows
+        ],
+        [4.5, 2, 2, 5.5, 3],
+    )
 
 
 def _clauses(w: _Writer, report: Report, library: Library, status: str, title: str, intro: str) -> None:
@@ -397,25 +441,48 @@ def _appendix(wdoc: Any, report: Report, library: Library, unplaced: list[Findin
     w = _Writer(wdoc)
     w.para().add_run().add_break(WD_BREAK.PAGE)
     w.heading("Annexe clausier — revue des clauses de sécurité", 1)
-    w.para("Annexe ajoutée par clausier à la copie de relecture du contrat. Les commentaires dans la marge "
-           "indiquent, pour chaque obligation, le verdict, les éléments manquants et les chiffres comparés aux "
-           "seuils de l'acheteur. Aide à la relecture : elle ne remplace pas l'avis d'un juriste.",
-           italic=True, size=9, color=GREY)
+    w.para(
+        "Annexe ajoutée par clausier à la copie de relecture du contrat. Les commentaires dans la marge "
+        "indiquent, pour chaque obligation, le verdict, les éléments manquants et les chiffres comparés aux "
+        "seuils de l'acheteur. Aide à la relecture : elle ne remplace pas l'avis d'un juriste.",
+        italic=True,
+        size=9,
+        color=GREY,
+    )
     _facts(w, report)
     _overrides_table(w, report)
-    _clauses(w, report, library, "missing", "Obligations absentes : clauses à insérer",
-             "Aucun passage du contrat ne traite de ces obligations. Clauses types à adapter puis insérer.")
-    _clauses(w, report, library, "weak", "Obligations faibles : clauses de référence",
-             "Le contrat aborde ces obligations sans les couvrir entièrement (voir les commentaires). "
-             "Clauses types pouvant remplacer ou compléter la rédaction actuelle.")
+    _clauses(
+        w,
+        report,
+        library,
+        "missing",
+        "Obligations absentes : clauses à insérer",
+        "Aucun passage du contrat ne traite de ces obligations. Clauses types à adapter puis insérer.",
+    )
+    _clauses(
+        w,
+        report,
+        library,
+        "weak",
+        "Obligations faibles : clauses de référence",
+        "Le contrat aborde ces obligations sans les couvrir entièrement (voir les commentaires). "
+        "Clauses types pouvant remplacer ou compléter la rédaction actuelle.",
+    )
     if unplaced:
         w.heading("Passages non localisés dans le corps du document", 2)
-        w.para("Ces obligations s'appuient sur des passages (notes de bas de page, zones particulières) "
-               "qu'aucun commentaire n'a pu signaler :", italic=True, size=9, color=GREY)
+        w.para(
+            "Ces obligations s'appuient sur des passages (notes de bas de page, zones particulières) "
+            "qu'aucun commentaire n'a pu signaler :",
+            italic=True,
+            size=9,
+            color=GREY,
+        )
         for f in unplaced:
             e = f.evidence[0]
-            w.bullet(f"{f.obligation_id} {f.title} ({c.STATUS_FR[c.status_of(report, f)]}) : "
-                     f"« {c.one_line(e.text, 300)} » ({c.where(e)})")
+            w.bullet(
+                f"{f.obligation_id} {f.title} ({c.STATUS_FR[c.status_of(report, f)]}) : "
+                f"« {c.one_line(e.text, 300)} » ({c.where(e)})"
+            )
 
 
 # ============================================================================ review document
@@ -426,7 +493,9 @@ def _quote(w: _Writer, e: Evidence) -> None:
     b = min(max(e.match_end - e.start, a), len(text))
     w.run(p, "« " + " ".join(text[:a].split()) + (" " if text[:a].endswith((" ", "\n")) else ""), italic=True)
     w.run(p, " ".join(text[a:b].split()), italic=True, bold=True)
-    w.run(p, (" " if text[b:].startswith((" ", "\n")) else "") + " ".join(text[b:].split()) + " »", italic=True)
+    w.run(
+        p, (" " if text[b:].startswith((" ", "\n")) else "") + " ".join(text[b:].split()) + " »", italic=True
+    )
     label = f"{c.where(e)}" + (f" ; engagement {e.strength}" if e.strength != "ferme" else "")
     if e.role == "red_flag":
         label += " ; passage défavorable"
@@ -478,16 +547,30 @@ def review_docx(report: Report, library: Library) -> bytes:
     rows = []
     for letter, title, items in c.by_theme(report, library):
         st = [c.status_of(report, f) for f in items]
-        rows.append([f"{letter}. {title}", str(st.count("present")), str(st.count("weak")), str(st.count("missing")),
-                     str(sum(1 for f in items if c.red_flag_of(report, f)) or "")])
+        rows.append(
+            [
+                f"{letter}. {title}",
+                str(st.count("present")),
+                str(st.count("weak")),
+                str(st.count("missing")),
+                str(sum(1 for f in items if c.red_flag_of(report, f)) or ""),
+            ]
+        )
     w.table(["Thème", "Présentes", "Faibles", "Absentes", "Alertes"], rows, [8.2, 2.3, 2.1, 2.2, 2.2])
     for letter, title, items in c.by_theme(report, library):
         w.heading(f"{letter}. {title}", 1)
-        for f in sorted(items, key=lambda f: (c.STATUS_ORDER[c.status_of(report, f)], c.SEVERITY_ORDER[f.severity])):
+        for f in sorted(
+            items, key=lambda f: (c.STATUS_ORDER[c.status_of(report, f)], c.SEVERITY_ORDER[f.severity])
+        ):
             _finding_section(w, report, library, f)
-    w.para(f"Revue produite hors ligne par clausier le {c.today()} (bibliothèque "
-           f"{report.tool.get('library_version', '?')}). Aide à la relecture : ne remplace pas l'avis d'un juriste.",
-           italic=True, size=8, color=GREY)
+    w.para(
+        f"Revue produite hors ligne par clausier le {c.today()} (bibliothèque "
+        f"{report.tool.get('library_version', '?')}). "
+        "Aide à la relecture : ne remplace pas l'avis d'un juriste.",
+        italic=True,
+        size=8,
+        color=GREY,
+    )
     buf = io.BytesIO()
     wdoc.save(buf)
     return buf.getvalue()

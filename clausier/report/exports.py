@@ -35,25 +35,51 @@ class ExportFormat:
 _DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
-    ExportFormat("html", "Rapport HTML (un fichier, imprimable)", "html", "text/html; charset=utf-8", False),
-    ExportFormat("md", "Rapport Markdown", "md", "text/markdown; charset=utf-8", False),
-    ExportFormat("json", "Rapport JSON (données complètes)", "json", "application/json", False),
-    ExportFormat("text", "Résumé texte", "txt", "text/plain; charset=utf-8", False),
-    ExportFormat("docx", "Word : copie annotée (contrat DOCX) ou revue citée (PDF, texte)", "docx",
-                 _DOCX_MIME, True, "revue.docx"),
-    ExportFormat("questions", "Questionnaire fournisseur (texte)", "txt", "text/plain; charset=utf-8", False,
-                 "questions.txt"),
-    ExportFormat("questions-docx", "Questionnaire fournisseur (Word)", "docx", _DOCX_MIME, True,
-                 "questions.docx"),
-    ExportFormat("xlsx", "Matrice de comparaison (Excel)", "xlsx", _XLSX_MIME, True),
-    ExportFormat("csv", "Matrice de comparaison (CSV, séparateur ;)", "csv", "text/csv; charset=utf-8", False),
-)}
+FORMATS: dict[str, ExportFormat] = {
+    f.key: f
+    for f in (
+        ExportFormat(
+            "html", "Rapport HTML (un fichier, imprimable)", "html", "text/html; charset=utf-8", False
+        ),
+        ExportFormat("md", "Rapport Markdown", "md", "text/markdown; charset=utf-8", False),
+        ExportFormat("json", "Rapport JSON (données complètes)", "json", "application/json", False),
+        ExportFormat("text", "Résumé texte", "txt", "text/plain; charset=utf-8", False),
+        ExportFormat(
+            "docx",
+            "Word : copie annotée (contrat DOCX) ou revue citée (PDF, texte)",
+            "docx",
+            _DOCX_MIME,
+            True,
+            "revue.docx",
+        ),
+        ExportFormat(
+            "questions",
+            "Questionnaire fournisseur (texte)",
+            "txt",
+            "text/plain; charset=utf-8",
+            False,
+            "questions.txt",
+        ),
+        ExportFormat(
+            "questions-docx", "Questionnaire fournisseur (Word)", "docx", _DOCX_MIME, True, "questions.docx"
+        ),
+        ExportFormat("xlsx", "Matrice de comparaison (Excel)", "xlsx", _XLSX_MIME, True),
+        ExportFormat(
+            "csv", "Matrice de comparaison (CSV, séparateur ;)", "csv", "text/csv; charset=utf-8", False
+        ),
+    )
+}
 COMPARISON_FORMATS = ("xlsx", "csv")
 
 
-def export(report: Report, library: Library, fmt: str, source_path: str | Path | None = None, *,
-           source_bytes: bytes | None = None) -> bytes:
+def export(
+    report: Report,
+    library: Library,
+    fmt: str,
+    source_path: str | Path | None = None,
+    *,
+    source_bytes: bytes | None = None,
+) -> bytes:
     """Render ``report`` in format ``fmt`` (a key of FORMATS). Text formats are UTF-8 encoded.
 
     For "docx", the original file (``source_path`` or ``source_bytes``) of a DOCX contract gives an
@@ -101,12 +127,17 @@ def _overrides_text(report: Report) -> str:
     """The reviewer decisions, appended to the plain-text summary (which shows engine verdicts)."""
     from clausier.report import common as c
 
-    lines = [f"  {f.obligation_id} {c.override_line(o, f)}\n" for f in report.findings if (o := c.override_of(report, f))]
+    lines = [
+        f"  {f.obligation_id} {c.override_line(o, f)}\n"
+        for f in report.findings
+        if (o := c.override_of(report, f))
+    ]
     return "\nDécisions du relecteur :\n" + "".join(lines) if lines else ""
 
 
-def export_comparison(reports: Sequence[Report], library: Library, fmt: str,
-                      failed: Sequence[tuple[str, str]] = ()) -> bytes:
+def export_comparison(
+    reports: Sequence[Report], library: Library, fmt: str, failed: Sequence[tuple[str, str]] = ()
+) -> bytes:
     """Tender matrix of several offers ("xlsx" or "csv"); ``failed`` lists (name, reason) not analysed."""
     from clausier.report.matrix import matrix_csv, matrix_xlsx
 

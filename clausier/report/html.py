@@ -43,7 +43,8 @@ td.num { text-align: right; white-space: nowrap; }
 .badge.missing { background: var(--missing); } .badge.not_applicable { background: var(--na); }
 .badge.alert { background: #fff; color: var(--missing); border: 1px solid var(--missing); }
 .badge.reviewed { background: #fff; color: #3a4ea0; border: 1px solid #3a4ea0; }
-.bar { display: flex; height: 10px; min-width: 120px; border-radius: 3px; overflow: hidden; background: var(--soft); }
+.bar { display: flex; height: 10px; min-width: 120px; border-radius: 3px; overflow: hidden;
+       background: var(--soft); }
 .bar span.present { background: var(--present); } .bar span.weak { background: var(--weak); }
 .bar span.missing { background: var(--missing); }
 .ok { color: var(--present); font-weight: 600; } .ko { color: var(--missing); font-weight: 600; }
@@ -64,7 +65,8 @@ mark { background: #ffe58f; }
 .clause { border: 1px dashed var(--present); padding: 6px 10px; margin: 8px 0; background: #f3faf5; }
 .sources { color: var(--muted); font-size: .85em; }
 ul { margin: 4px 0; padding-left: 22px; }
-footer { margin-top: 40px; color: var(--muted); font-size: .8em; border-top: 1px solid var(--line); padding-top: 8px; }
+footer { margin-top: 40px; color: var(--muted); font-size: .8em; border-top: 1px solid var(--line);
+         padding-top: 8px; }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
   body { font-size: 10pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -95,25 +97,39 @@ def _quote(e: Evidence, limit: int = 1200) -> str:
     b = min(max(e.match_end - e.start, a), len(text))
     if len(text) > limit:  # keep the match in view
         lo = max(0, min(a - limit // 3, len(text) - limit))
-        text, a, b = text[lo:lo + limit], a - lo, min(b - lo, limit)
+        text, a, b = text[lo : lo + limit], a - lo, min(b - lo, limit)
     return f"{_e(text[:a])}<mark>{_e(text[a:b])}</mark>{_e(text[b:])}"
 
 
 def _header(report: Report, s: c.Summary) -> list[str]:
-    out = ["<header>", "<h1>Analyse des clauses de sécurité</h1>",
-           f'<p class="docname">{_e(report.document.get("name", ""))}</p>', '<dl class="facts">']
+    out = [
+        "<header>",
+        "<h1>Analyse des clauses de sécurité</h1>",
+        f'<p class="docname">{_e(report.document.get("name", ""))}</p>',
+        '<dl class="facts">',
+    ]
     out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in c.document_facts(report)]
     out += ["</dl>", "</header>", '<section id="synthese"><h2>Synthèse</h2>', '<div class="cards">']
     cov = f"{s.coverage:.0%}".replace("%", " %") if s.coverage is not None else "—"
-    for cls, n, label in (("", s.applicable, "obligations applicables"), ("present", s.present, "présentes"),
-                          ("weak", s.weak, "faibles"), ("missing", s.missing, "absentes"),
-                          ("alert", s.red_flags, "points d'alerte"), ("", cov, "couverture")):
+    for cls, n, label in (
+        ("", s.applicable, "obligations applicables"),
+        ("present", s.present, "présentes"),
+        ("weak", s.weak, "faibles"),
+        ("missing", s.missing, "absentes"),
+        ("alert", s.red_flags, "points d'alerte"),
+        ("", cov, "couverture"),
+    ):
         out.append(f'<div class="card {cls}"><b>{_e(n)}</b>{_e(label)}</div>')
     out.append("</div>")
-    out.append(f"<p>{_e(c.summary_sentence(s))}"
-               + (f" Verdicts modifiés par un relecteur : {s.overridden}." if s.overridden else "") + "</p>")
+    out.append(
+        f"<p>{_e(c.summary_sentence(s))}"
+        + (f" Verdicts modifiés par un relecteur : {s.overridden}." if s.overridden else "")
+        + "</p>"
+    )
     if s.critical_gaps:
-        out.append(f"<p><strong>Obligations critiques absentes :</strong> {_e(', '.join(s.critical_gaps))}.</p>")
+        out.append(
+            f"<p><strong>Obligations critiques absentes :</strong> {_e(', '.join(s.critical_gaps))}.</p>"
+        )
     out += [f'<p class="warning">{_e(w)}</p>' for w in report.document.get("warnings", [])]
     out.append("</section>")
     return out
@@ -123,30 +139,41 @@ def _overrides(report: Report) -> list[str]:
     rows = [(f, o) for f in report.findings if (o := c.override_of(report, f))]
     if not rows:
         return []
-    out = ['<section id="revue"><h2>Décisions du relecteur</h2>',
-           "<table><thead><tr><th>Obligation</th><th>Moteur</th><th>Relecteur</th><th>Commentaire</th>"
-           "<th>Par</th><th>Date</th></tr></thead><tbody>"]
+    out = [
+        '<section id="revue"><h2>Décisions du relecteur</h2>',
+        "<table><thead><tr><th>Obligation</th><th>Moteur</th><th>Relecteur</th><th>Commentaire</th>"
+        "<th>Par</th><th>Date</th></tr></thead><tbody>",
+    ]
     for f, o in rows:
-        out.append(f"<tr><td>{_e(f.obligation_id)} {_e(f.title)}</td><td>{_badge(f.status)}</td>"
-                   f"<td>{_badge(o['status'])}</td><td>{_e(o.get('comment') or '')}</td>"
-                   f"<td>{_e(o.get('reviewer') or '')}</td><td>{_e(c.format_datetime(o.get('decided_at')))}</td></tr>")
+        out.append(
+            f"<tr><td>{_e(f.obligation_id)} {_e(f.title)}</td><td>{_badge(f.status)}</td>"
+            f"<td>{_badge(o['status'])}</td><td>{_e(o.get('comment') or '')}</td>"
+            f"<td>{_e(o.get('reviewer') or '')}</td>"
+            f"<td>{_e(c.format_datetime(o.get('decided_at')))}</td></tr>"
+        )
     out.append("</tbody></table></section>")
     return out
 
 
 def _themes(report: Report, library: Library) -> list[str]:
-    out = ['<section id="themes"><h2>Verdicts par thème</h2>',
-           "<table><thead><tr><th>Thème</th><th>Présentes</th><th>Faibles</th><th>Absentes</th><th>Alertes</th>"
-           "<th>Répartition</th></tr></thead><tbody>"]
+    out = [
+        '<section id="themes"><h2>Verdicts par thème</h2>',
+        "<table><thead><tr><th>Thème</th><th>Présentes</th><th>Faibles</th><th>Absentes</th><th>Alertes</th>"
+        "<th>Répartition</th></tr></thead><tbody>",
+    ]
     for letter, title, items in c.by_theme(report, library):
         st = [c.status_of(report, f) for f in items]
         n = {k: st.count(k) for k in ("present", "weak", "missing")}
-        bar = "".join(f'<span class="{k}" style="width:{100 * v / len(items):.1f}%"></span>' for k, v in n.items() if v)
+        bar = "".join(
+            f'<span class="{k}" style="width:{100 * v / len(items):.1f}%"></span>' for k, v in n.items() if v
+        )
         alerts = sum(1 for f in items if c.red_flag_of(report, f))
-        out.append(f'<tr><td><a href="#theme-{_e(letter)}">{_e(letter)}. {_e(title)}</a></td>'
-                   f'<td class="num">{n["present"]}</td><td class="num">{n["weak"]}</td>'
-                   f'<td class="num">{n["missing"]}</td><td class="num">{alerts or ""}</td>'
-                   f'<td><div class="bar">{bar}</div></td></tr>')
+        out.append(
+            f'<tr><td><a href="#theme-{_e(letter)}">{_e(letter)}. {_e(title)}</a></td>'
+            f'<td class="num">{n["present"]}</td><td class="num">{n["weak"]}</td>'
+            f'<td class="num">{n["missing"]}</td><td class="num">{alerts or ""}</td>'
+            f'<td><div class="bar">{bar}</div></td></tr>'
+        )
     out.append("</tbody></table></section>")
     return out
 
@@ -155,14 +182,19 @@ def _figures(report: Report) -> list[str]:
     rows = [(f, fc) for f in c.applicable(report) for fc in f.figures]
     if not rows:
         return []
-    out = ['<section id="chiffres"><h2>Chiffres comparés aux seuils</h2>',
-           "<table><thead><tr><th>Obligation</th><th>Paramètre</th><th>Trouvé</th><th>Seuil</th><th>Verdict</th>"
-           "<th>Texte lu</th></tr></thead><tbody>"]
+    out = [
+        '<section id="chiffres"><h2>Chiffres comparés aux seuils</h2>',
+        "<table><thead><tr><th>Obligation</th><th>Paramètre</th><th>Trouvé</th><th>Seuil</th><th>Verdict</th>"
+        "<th>Texte lu</th></tr></thead><tbody>",
+    ]
     for f, fc in rows:
         cls = {True: "ok", False: "ko", None: "unknown"}[fc.ok]
-        out.append(f"<tr><td>{_e(f.obligation_id)}</td><td>{_e(fc.label)}</td>"
-                   f"<td>{_e(c.format_value(fc.found, fc.unit))}</td><td>{_e(c.threshold_text(fc))}</td>"
-                   f'<td class="{cls}">{_e(c.figure_verdict(fc))}</td><td>{_e(c.one_line(fc.text or "", 160))}</td></tr>')
+        out.append(
+            f"<tr><td>{_e(f.obligation_id)}</td><td>{_e(fc.label)}</td>"
+            f"<td>{_e(c.format_value(fc.found, fc.unit))}</td><td>{_e(c.threshold_text(fc))}</td>"
+            f'<td class="{cls}">{_e(c.figure_verdict(fc))}</td>'
+            f"<td>{_e(c.one_line(fc.text or '', 160))}</td></tr>"
+        )
     out.append("</tbody></table></section>")
     return out
 
@@ -170,10 +202,12 @@ def _figures(report: Report) -> list[str]:
 def _finding(report: Report, library: Library, f: Finding) -> list[str]:
     ob = library.get(f.obligation_id)
     status = c.status_of(report, f)
-    head = (f'<header><h4>{_e(f.obligation_id)} — {_e(f.title)}</h4>{_badge(status)}'
-            + ('<span class="badge alert">alerte</span>' if c.red_flag_of(report, f) else "")
-            + ('<span class="badge reviewed">revu</span>' if f.obligation_id in report.overrides else "")
-            + f'<span class="meta">sévérité {_e(c.SEVERITY_FR[f.severity])}</span></header>')
+    head = (
+        f"<header><h4>{_e(f.obligation_id)} — {_e(f.title)}</h4>{_badge(status)}"
+        + ('<span class="badge alert">alerte</span>' if c.red_flag_of(report, f) else "")
+        + ('<span class="badge reviewed">revu</span>' if f.obligation_id in report.overrides else "")
+        + f'<span class="meta">sévérité {_e(c.SEVERITY_FR[f.severity])}</span></header>'
+    )
     out = [f'<article class="ob {status}" id="ob-{_e(f.obligation_id)}">', head]
     override = c.override_of(report, f)
     if override:
@@ -185,15 +219,23 @@ def _finding(report: Report, library: Library, f: Finding) -> list[str]:
     quotes = c.distinct_evidence(f, 0)
     for e in quotes[:3]:
         strength = f" ; engagement {e.strength}" if e.strength != "ferme" else ""
-        out.append(f'<blockquote class="{_e(e.role)}">« {_quote(e)} »<cite>{_e(c.where(e))}{_e(strength)}</cite>'
-                   "</blockquote>")
+        out.append(
+            f'<blockquote class="{_e(e.role)}">« {_quote(e)} »<cite>{_e(c.where(e))}{_e(strength)}</cite>'
+            "</blockquote>"
+        )
     if len(quotes) > 3:
         out.append(f'<p class="meta">… et {len(quotes) - 3} autre(s) passage(s).</p>')
     if status in ("weak", "missing"):
         out.append(f"<p><strong>Pourquoi c'est important :</strong> {_e(c.one_line(ob.explanation))}</p>")
-        out.append(f'<div class="clause"><strong>Clause type à proposer :</strong><br>{_e(ob.model_clause.strip())}</div>')
-        out.append("<p><strong>Questions au fournisseur :</strong></p><ul>"
-                   + "".join(f"<li>{_e(q)}</li>" for q in ob.questions) + "</ul>")
+        out.append(
+            '<div class="clause"><strong>Clause type à proposer :</strong><br>'
+            f"{_e(ob.model_clause.strip())}</div>"
+        )
+        out.append(
+            "<p><strong>Questions au fournisseur :</strong></p><ul>"
+            + "".join(f"<li>{_e(q)}</li>" for q in ob.questions)
+            + "</ul>"
+        )
     out.append(f'<p class="sources">Sources : {_e(c.sources_text(ob))}</p>')
     out.append("</article>")
     return out
@@ -202,10 +244,15 @@ def _finding(report: Report, library: Library, f: Finding) -> list[str]:
 def to_html(report: Report, library: Library) -> str:
     s = c.summary(report)
     name = report.document.get("name", "")
-    parts = ["<!DOCTYPE html>", '<html lang="fr"><head><meta charset="utf-8">',
-             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-             f"<title>clausier — {_e(name)}</title>", f"<style>{_CSS}</style></head><body><main>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="fr"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>clausier — {_e(name)}</title>",
+        f"<style>{_CSS}</style></head><body><main>",
+    ]
     parts += _header(report, s)
     parts += _overrides(report)
     parts += _themes(report, library)
@@ -213,15 +260,22 @@ def to_html(report: Report, library: Library) -> str:
     parts.append('<section id="detail"><h2>Détail par obligation</h2>')
     for letter, title, items in c.by_theme(report, library):
         parts.append(f'<h3 class="theme" id="theme-{_e(letter)}">{_e(letter)}. {_e(title)}</h3>')
-        for f in sorted(items, key=lambda f: (c.STATUS_ORDER[c.status_of(report, f)], c.SEVERITY_ORDER[f.severity])):
+        for f in sorted(
+            items, key=lambda f: (c.STATUS_ORDER[c.status_of(report, f)], c.SEVERITY_ORDER[f.severity])
+        ):
             parts += _finding(report, library, f)
     parts.append("</section>")
     na = [f for f in report.findings if c.status_of(report, f) == "not_applicable"]
     if na:
-        parts.append('<section id="na"><h2>Obligations non applicables à ce profil</h2><p class="meta">'
-                     + _e(", ".join(f"{f.obligation_id} {f.title}" for f in na)) + "</p></section>")
-    parts.append(f"<footer>Rapport produit hors ligne par clausier {_e(report.tool.get('version', ''))}, "
-                 f"bibliothèque {_e(report.tool.get('library_version', ''))}, le {_e(c.today())}. "
-                 "Aide à la relecture : les verdicts ne remplacent pas l'avis d'un juriste.</footer>")
+        parts.append(
+            '<section id="na"><h2>Obligations non applicables à ce profil</h2><p class="meta">'
+            + _e(", ".join(f"{f.obligation_id} {f.title}" for f in na))
+            + "</p></section>"
+        )
+    parts.append(
+        f"<footer>Rapport produit hors ligne par clausier {_e(report.tool.get('version', ''))}, "
+        f"bibliothèque {_e(report.tool.get('library_version', ''))}, le {_e(c.today())}. "
+        "Aide à la relecture : les verdicts ne remplacent pas l'avis d'un juriste.</footer>"
+    )
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"

@@ -28,8 +28,12 @@ def _finding(report: Report, library: Library, f: Finding) -> list[str]:
     ob = library.get(f.obligation_id)
     status = c.status_of(report, f)
     flag = " — ⚠ alerte" if c.red_flag_of(report, f) else ""
-    lines = [f"### {f.obligation_id} — {md(f.title)} : {c.STATUS_FR[status]}{flag}", "",
-             f"Sévérité {c.SEVERITY_FR[f.severity]}.", ""]
+    lines = [
+        f"### {f.obligation_id} — {md(f.title)} : {c.STATUS_FR[status]}{flag}",
+        "",
+        f"Sévérité {c.SEVERITY_FR[f.severity]}.",
+        "",
+    ]
     override = c.override_of(report, f)
     if override:
         lines += [f"> **Revue :** {md(c.override_line(override, f))}", ""]
@@ -60,28 +64,59 @@ def to_markdown(report: Report, library: Library) -> str:
     reviewed = [(f, o) for f in report.findings if (o := c.override_of(report, f))]
     if reviewed:
         lines += ["## Décisions du relecteur", ""]
-        lines += _table(["Obligation", "Moteur", "Relecteur", "Commentaire", "Par", "Date"], [
-            [f"{f.obligation_id} {md(f.title)}", c.STATUS_FR[f.status], c.STATUS_FR[o["status"]],
-             md(o.get("comment") or ""), md(o.get("reviewer") or ""), c.format_datetime(o.get("decided_at"))]
-            for f, o in reviewed])
+        lines += _table(
+            ["Obligation", "Moteur", "Relecteur", "Commentaire", "Par", "Date"],
+            [
+                [
+                    f"{f.obligation_id} {md(f.title)}",
+                    c.STATUS_FR[f.status],
+                    c.STATUS_FR[o["status"]],
+                    md(o.get("comment") or ""),
+                    md(o.get("reviewer") or ""),
+                    c.format_datetime(o.get("decided_at")),
+                ]
+                for f, o in reviewed
+            ],
+        )
     lines += ["## Verdicts par thème", ""]
     rows = []
     for letter, title, items in c.by_theme(report, library):
         st = [c.status_of(report, f) for f in items]
-        rows.append([f"{letter}. {md(title)}", str(st.count("present")), str(st.count("weak")),
-                     str(st.count("missing")), str(sum(1 for f in items if c.red_flag_of(report, f)))])
+        rows.append(
+            [
+                f"{letter}. {md(title)}",
+                str(st.count("present")),
+                str(st.count("weak")),
+                str(st.count("missing")),
+                str(sum(1 for f in items if c.red_flag_of(report, f))),
+            ]
+        )
     lines += _table(["Thème", "Présentes", "Faibles", "Absentes", "Alertes"], rows)
     figures = [(f, fc) for f in c.applicable(report) for fc in f.figures]
     if figures:
         lines += ["## Chiffres comparés aux seuils", ""]
-        lines += _table(["Obligation", "Paramètre", "Trouvé", "Seuil", "Verdict"], [
-            [f.obligation_id, md(fc.label), md(c.format_value(fc.found, fc.unit)), md(c.threshold_text(fc)),
-             c.figure_verdict(fc)] for f, fc in figures])
+        lines += _table(
+            ["Obligation", "Paramètre", "Trouvé", "Seuil", "Verdict"],
+            [
+                [
+                    f.obligation_id,
+                    md(fc.label),
+                    md(c.format_value(fc.found, fc.unit)),
+                    md(c.threshold_text(fc)),
+                    c.figure_verdict(fc),
+                ]
+                for f, fc in figures
+            ],
+        )
     lines += ["## Détail par obligation", ""]
     for letter, title, items in c.by_theme(report, library):
         lines += [f"## {letter}. {md(title)}", ""]
-        for f in sorted(items, key=lambda f: (c.STATUS_ORDER[c.status_of(report, f)], c.SEVERITY_ORDER[f.severity])):
+        for f in sorted(
+            items, key=lambda f: (c.STATUS_ORDER[c.status_of(report, f)], c.SEVERITY_ORDER[f.severity])
+        ):
             lines += _finding(report, library, f)
-    lines.append(f"_Rapport produit hors ligne par clausier le {c.today()} ; aide à la relecture, "
-                 "ne remplace pas l'avis d'un juriste._")
+    lines.append(
+        f"_Rapport produit hors ligne par clausier le {c.today()} ; aide à la relecture, "
+        "ne remplace pas l'avis d'un juriste._"
+    )
     return "\n".join(lines) + "\n"

@@ -73,10 +73,18 @@ def score(report: Report, name: str | None = None) -> BidderScore:
             possible += pts[1]
     s = c.summary(report)
     return BidderScore(
-        name=name or str(report.document.get("name", "")), report=report,
-        score=round(100 * earned / possible, 1) if possible else 0.0, points=earned, max_points=possible,
-        present=s.present, weak=s.weak, missing=s.missing, red_flags=s.red_flags, overridden=s.overridden,
-        critical_gaps=s.critical_gaps)
+        name=name or str(report.document.get("name", "")),
+        report=report,
+        score=round(100 * earned / possible, 1) if possible else 0.0,
+        points=earned,
+        max_points=possible,
+        present=s.present,
+        weak=s.weak,
+        missing=s.missing,
+        red_flags=s.red_flags,
+        overridden=s.overridden,
+        critical_gaps=s.critical_gaps,
+    )
 
 
 def bidder_names(reports: Sequence[Report]) -> list[str]:
@@ -133,8 +141,13 @@ def _rows(reports: Sequence[Report], library: Library) -> tuple[list[str], list[
         findings = [idx.get(ob.id) for idx in index]
         if all(f is None or c.status_of(r, f) == "not_applicable" for r, f in zip(reports, findings)):
             continue
-        row: list[Any] = [ob.id, library.theme_title(ob.id[0]), ob.title, c.SEVERITY_FR[ob.severity.value],
-                          SEVERITY_WEIGHTS[ob.severity.value]]
+        row: list[Any] = [
+            ob.id,
+            library.theme_title(ob.id[0]),
+            ob.title,
+            c.SEVERITY_FR[ob.severity.value],
+            SEVERITY_WEIGHTS[ob.severity.value],
+        ]
         for r, f in zip(reports, findings):
             pts = obligation_points(r, f) if f else None
             row += [status_label(r, f) if f else "", key_figures(f) if f else "", pts[0] if pts else None]
@@ -178,7 +191,9 @@ class _Sheet:
         self.ws = ws
         self.row = 0
 
-    def write(self, values: Sequence[Any], bold: bool = False, fill: str | None = None, wrap: bool = False) -> int:
+    def write(
+        self, values: Sequence[Any], bold: bool = False, fill: str | None = None, wrap: bool = False
+    ) -> int:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.row += 1
@@ -213,19 +228,52 @@ def _fill_status(ws: Any, row: int, col: int, report: Report, f: Finding | None)
         ws.cell(row=row, column=col).fill = PatternFill("solid", fgColor=_FILLS[c.status_of(report, f)])
 
 
-def _summary_sheet(ws: Any, reports: Sequence[Report], library: Library, failed: Sequence[tuple[str, str]]) -> None:
+def _summary_sheet(
+    ws: Any, reports: Sequence[Report], library: Library, failed: Sequence[tuple[str, str]]
+) -> None:
     s = _Sheet(ws)
     s.write(["Comparaison des offres — clauses de sécurité"], bold=True)
     prof = reports[0].profile if reports else {}
-    s.write(["Profil acheteur", str(prof.get("label", "")) + (f" ; fournisseur {prof['supplier_type']}"
-                                                              if prof.get("supplier_type") else "")])
+    s.write(
+        [
+            "Profil acheteur",
+            str(prof.get("label", ""))
+            + (f" ; fournisseur {prof['supplier_type']}" if prof.get("supplier_type") else ""),
+        ]
+    )
     s.write(["Bibliothèque", f"version {library.version}", "Établi le", c.today()])
     s.row += 1
-    s.write(["Rang", "Offre", "Score /100", "Présentes", "Faibles", "Absentes", "Alertes",
-             "Obligations critiques absentes", "Verdicts revus", "Empreinte SHA-256"], bold=True, fill="DDE3EE")
+    s.write(
+        [
+            "Rang",
+            "Offre",
+            "Score /100",
+            "Présentes",
+            "Faibles",
+            "Absentes",
+            "Alertes",
+            "Obligations critiques absentes",
+            "Verdicts revus",
+            "Empreinte SHA-256",
+        ],
+        bold=True,
+        fill="DDE3EE",
+    )
     for rank, b in enumerate(ranking(reports), start=1):
-        s.write([rank, b.name, b.score, b.present, b.weak, b.missing, b.red_flags, ", ".join(b.critical_gaps),
-                 b.overridden, str(b.report.document.get("sha256", ""))])
+        s.write(
+            [
+                rank,
+                b.name,
+                b.score,
+                b.present,
+                b.weak,
+                b.missing,
+                b.red_flags,
+                ", ".join(b.critical_gaps),
+                b.overridden,
+                str(b.report.document.get("sha256", "")),
+            ]
+        )
     for name, reason in failed:
         s.write(["—", name, None, None, None, None, None, f"Non analysé : {reason}"])
     s.row += 1
@@ -256,19 +304,46 @@ def _bidder_sheet(ws: Any, name: str, report: Report, library: Library) -> None:
     b = score(report, name)
     s.write([name, f"score {b.score:g}/100"], bold=True)
     s.write([c.summary_sentence(c.summary(report))])
-    s.write(["Réf.", "Obligation", "Sévérité", "Statut", "Statut moteur", "Revue", "Chiffres clés", "Page",
-             "Article", "Citation", "Passage défavorable", "Sources"], bold=True, fill="DDE3EE", wrap=True)
+    s.write(
+        [
+            "Réf.",
+            "Obligation",
+            "Sévérité",
+            "Statut",
+            "Statut moteur",
+            "Revue",
+            "Chiffres clés",
+            "Page",
+            "Article",
+            "Citation",
+            "Passage défavorable",
+            "Sources",
+        ],
+        bold=True,
+        fill="DDE3EE",
+        wrap=True,
+    )
     for f in c.ordered(report):
         ev = next((e for e in f.evidence if e.role != "red_flag"), None)
         flag = next((e for e in f.evidence if e.role == "red_flag"), None)
         override = c.override_of(report, f)
-        r_i = s.write([
-            f.obligation_id, f.title, c.SEVERITY_FR[f.severity], status_label(report, f), c.STATUS_FR[f.status],
-            c.override_line(override, f) if override else "", key_figures(f),
-            ev.page if ev and ev.page else None, ev.article if ev else "",
-            c.one_line(ev.text, 1500) if ev else "", c.one_line(flag.text, 800) if flag else "",
-            c.sources_text(library.get(f.obligation_id)),
-        ], wrap=True)
+        r_i = s.write(
+            [
+                f.obligation_id,
+                f.title,
+                c.SEVERITY_FR[f.severity],
+                status_label(report, f),
+                c.STATUS_FR[f.status],
+                c.override_line(override, f) if override else "",
+                key_figures(f),
+                ev.page if ev and ev.page else None,
+                ev.article if ev else "",
+                c.one_line(ev.text, 1500) if ev else "",
+                c.one_line(flag.text, 800) if flag else "",
+                c.sources_text(library.get(f.obligation_id)),
+            ],
+            wrap=True,
+        )
         _fill_status(ws, r_i, 4, report, f)
     s.widths([6, 34, 10, 16, 12, 28, 30, 6, 18, 70, 40, 30])
     ws.freeze_panes = "C4"

@@ -22,8 +22,10 @@ INTRO = (
     "d'y ajouter, et en joignant le cas échéant les justificatifs (certificats, rapports d'audit, "
     "procédures)."
 )
-CLOSING = ("Nous restons à votre disposition pour en échanger et vous remercions par avance de vos réponses.\n\n"
-           "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.")
+CLOSING = (
+    "Nous restons à votre disposition pour en échanger et vous remercions par avance de vos réponses.\n\n"
+    "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,11 @@ def questionnaire_text(report: Report, library: Library) -> str:
             lines.append(f"  Question {q.number} ({q.obligation_title}, réf. {q.obligation_id}) :")
             lines.append(f"  {q.text}")
             lines.append("")
-    lines += [CLOSING, "", f"Questionnaire établi le {c.today()} (réf. {report.document.get('sha256', '')[:12]})."]
+    lines += [
+        CLOSING,
+        "",
+        f"Questionnaire établi le {c.today()} (réf. {report.document.get('sha256', '')[:12]}).",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -111,7 +117,9 @@ def questionnaire_docx(report: Report, library: Library) -> bytes:
             run.font.color.rgb = RGBColor(0x88, 0x88, 0x88)
     for para in CLOSING.split("\n\n"):
         d.add_paragraph(para)
-    note = d.add_paragraph().add_run(f"Questionnaire établi le {c.today()} (réf. {report.document.get('sha256', '')[:12]}).")
+    note = d.add_paragraph().add_run(
+        f"Questionnaire établi le {c.today()} (réf. {report.document.get('sha256', '')[:12]})."
+    )
     note.font.size = Pt(8)
     buf = io.BytesIO()
     d.save(buf)
