@@ -48,6 +48,7 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=root.parent / "shared" / "corpus")
     ap.add_argument("--out", type=Path, default=Path("/tmp/clausier-lodo"))
     ap.add_argument("--threshold", type=float, default=clf.THRESHOLD)
+    ap.add_argument("--alone-threshold", type=float, default=clf.ALONE_THRESHOLD)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--models", type=Path, default=None, help="keep fold models here and reuse them")
     ap.add_argument("--json", type=Path, default=None, help="write the per-theme table as JSON")
@@ -79,7 +80,8 @@ def main() -> int:
             dataset = build_dataset(library, args.corpus, exclude={name}, seed=args.seed, sentences=sentences)
             model = train_dataset(dataset, fold_dir, seed=args.seed)
             train_times.append(time.perf_counter() - t1)
-        detector = clf.ClassifierDetector(library, model, threshold=args.threshold, profiles=profiles)
+        detector = clf.ClassifierDetector(library, model, threshold=args.threshold,
+                                          alone_threshold=args.alone_threshold, profiles=profiles)
         quotes = quote_themes(gold)
         files = gold.get("files") or [name + ".txt"]
         for i, fname in enumerate(files):
@@ -93,7 +95,8 @@ def main() -> int:
                 report = engine.analyze(doc, "full", parsed=parsed)
             finally:
                 engine.registry.remove(detector.name)
-            report.tool["classifier"] = {"used": True, "lodo_excluded": name, "threshold": args.threshold}
+            report.tool["classifier"] = {"used": True, "lodo_excluded": name, "threshold": args.threshold,
+                                         "alone_threshold": args.alone_threshold}
             (out_with / f"{fname}.json").write_text(to_json(report, library), encoding="utf-8")
             if i:  # sentence-level scores on the first file of each document only
                 continue

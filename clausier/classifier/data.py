@@ -185,7 +185,7 @@ def document_examples(golds: Sequence[dict[str, Any]], sentences: dict[str, list
 
 def build_dataset(library: Library, corpus: Path | None = DEFAULT_CORPUS, exclude: Iterable[str] = (),
                   seed: int = 0, sentences: dict[str, list[tuple[str, bool]]] | None = None,
-                  extra: Path = EXTRA_PATH) -> Dataset:
+                  extra: Path = EXTRA_PATH, negatives_per_document: int = NEGATIVES_PER_DOCUMENT) -> Dataset:
     """All sources, deduplicated on text (first source wins: library, extra, labels, documents) and
     sorted, so that the same inputs always give the same dataset."""
     skip = set(exclude)
@@ -195,7 +195,7 @@ def build_dataset(library: Library, corpus: Path | None = DEFAULT_CORPUS, exclud
         parts.append(label_examples(golds, skip))
         if sentences is None:
             sentences = document_sentences(corpus, [g for g in golds if g["document"] not in skip], library)
-        parts.append(document_examples(golds, sentences, skip, seed))
+        parts.append(document_examples(golds, sentences, skip, seed, negatives_per_document))
     seen: set[str] = set()
     examples: list[TrainExample] = []
     for part in parts:

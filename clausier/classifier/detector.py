@@ -19,7 +19,9 @@ from clausier.library.loader import Library
 from clausier.library.schema import Obligation
 from clausier.segment import Parsed
 
-THRESHOLD = 0.5  # theme probability from which a sentence becomes evidence
+THRESHOLD = 0.4  # theme probability from which a sentence becomes evidence
+ALONE_THRESHOLD = 0.6  # ... for an obligation that no rule detects anywhere in the document
+MAX_PER_OBLIGATION = 2  # model passages kept per obligation (best scores first)
 MIN_SUPPORT = 0.08  # lexical closeness to an obligation of the theme (cosine of stem weights)
 MIN_CHARS = 40  # headings and fragments are not clauses
 MAX_CHARS = 1500  # long tables/lists are cut before classification
@@ -60,15 +62,12 @@ class ObligationProfiles:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {s: v / norm for s, v in vec.items()}
 
-    def best(self, theme: str, text: str) -> tuple[str, float] | None:
-        """The closest obligation of ``theme`` and its cosine, or None when no obligation is close."""
+    def ranked(self, theme: str, text: str) -> list[tuple[str, float]]:
+        """Obligations of ``theme`` lexically close to ``text`` (cosine >= MIN_SUPPORT), closest first."""
         vec = self._normed(Counter(stems(text)))
-        scored = [(sum(w * self.vectors[oid].get(s, 0.0) for s, w in vec.items()), oid)
+        scored = [(oid, sum(w * self.vectors[oid].get(s, 0.0) for s, w in vec.items()))
                   for oid in self.by_theme.get(theme, [])]
-        if not scored:
-            return None
-        sim, oid = max(scored, key=lambda t: (t[0], [-ord(c) for c in t[1]]))
-        return (oid, sim) if sim >= MIN_SUPPORT else None
+        return sorted(((o, c) for o, c in scored if c >= MIN_SUPPORT), key=lambda t: (-t[1], t[0]))
 
 
 def _wording(ob: Obligation) -> list[str]:
@@ -78,14 +77,34 @@ def _wording(ob: Obligation) -> list[str]:
 
 @lru_cache(maxsize=4)
 def load_model(model_dir: str) -> Any:
-    """The trained pipeline, loaded by path (no custom components; no download)."""
+    """The trained pipeline, loaded by path (no custom components; no download).
+
+    The static word vectors are not stored with the model: they are those of the installed French
+    pipeline named in the model's meta (``clausier_vectors``), copied in at load time."""
     import spacy
 
     try:
-        return spacy.load(model_dir)
+        model = spacy.load(model_dir)
     except (OSError, ValueError) as exc:
         raise ModelError(f"le classifieur de « {model_dir} » est illisible : relancez « clausier model train ».",
                          code="M003") from exc
+    attach_vectors(model)
+    return model
+
+
+def attach_vectors(model: Any) -> None:
+    """Give ``model`` the vectors of the pipeline named in its meta, when they were left out on disk."""
+    from spacy.vectors import Vectors
+
+    from clausier.nlp import load_nlp
+
+    name = model.meta.get("clausier_vectors")
+    if not name or model.vocab.vectors.shape[0]:
+        return
+    source = load_nlp(name).vocab.vectors
+    copy = Vectors(name=source.name)
+    copy.from_bytes(source.to_bytes(exclude=["strings"]))
+    model.vocab.vectors = copy
 
 
 class ClassifierDetector:
@@ -94,9 +113,10 @@ class ClassifierDetector:
     name = "classifier"
 
     def __init__(self, library: Library, model: Any, threshold: float = THRESHOLD,
-                 profiles: ObligationProfiles | None = None) -> None:
+                 alone_threshold: float = ALONE_THRESHOLD, profiles: ObligationProfiles | None = None) -> None:
         self.model = model
         self.threshold = threshold
+        self.alone_threshold = alone_threshold
         self.profiles = profiles or ObligationProfiles(library)
 
     def scores(self, texts: list[str]) -> list[dict[str, float]]:
@@ -117,11 +137,25 @@ class ClassifierDetector:
             for theme, p in sorted(cats.items()):
                 if p < self.threshold:
                     continue
-                best = self.profiles.best(theme, view)
-                if best is not None:
-                    hits.append(Hit(best[0], "topic", None, f"modele_theme_{theme}", self.name,
-                                    s.start, s.end, si, round(float(p), 3)))
+                # The closest obligation is the prediction; the others of the theme are neighbours.
+                for rank, (oid, _) in enumerate(self.profiles.ranked(theme, view)):
+                    rule = f"modele_theme_{theme}" + ("_voisin" if rank else "")
+                    hits.append(Hit(oid, "topic", None, rule, self.name, s.start, s.end, si, round(float(p), 3)))
         return hits
+
+    def select(self, hits: list[Hit]) -> list[Hit]:
+        """Keep the model hits worth showing once every detector has run: for an obligation that the
+        rules detect somewhere, up to MAX_PER_OBLIGATION more passages; for an obligation that no rule
+        detects, only a sentence it is the closest obligation for, with probability >= ALONE_THRESHOLD."""
+        supported = {h.obligation_id for h in hits if h.detector != self.name}
+        kept: list[Hit] = [h for h in hits if h.detector != self.name]
+        count: Counter[str] = Counter()
+        for h in sorted((h for h in hits if h.detector == self.name), key=lambda h: (-h.score, h.start, h.rule)):
+            alone_ok = not h.rule.endswith("_voisin") and h.score >= self.alone_threshold
+            if (h.obligation_id in supported or alone_ok) and count[h.obligation_id] < MAX_PER_OBLIGATION:
+                kept.append(h)
+                count[h.obligation_id] += 1
+        return kept
 
 
 def attach_classifier(registry: DetectorRegistry, library: Library, use: bool | None,
@@ -137,4 +171,5 @@ def attach_classifier(registry: DetectorRegistry, library: Library, use: bool | 
         return {"used": False, "reason": f"modèle absent ({path.name})"}
     model = load_model(str(path))
     registry.add(ClassifierDetector(library, model))
-    return {"used": True, "model": path.name, "version": model.meta.get("version"), "threshold": THRESHOLD}
+    return {"used": True, "model": path.name, "version": model.meta.get("version"), "threshold": THRESHOLD,
+            "alone_threshold": ALONE_THRESHOLD}

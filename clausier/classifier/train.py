@@ -77,7 +77,10 @@ def train_dataset(dataset: Dataset, out: Path | None, seed: int = 0, epochs: int
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         nlp.meta["clausier_training"] = {"seed": seed, **dataset.summary()}
-        nlp.to_disk(out)
+        vectors = nlp.config["initialize"].get("vectors")
+        if vectors:  # referenced by name (installed with clausier), not copied into models/
+            nlp.meta["clausier_vectors"] = vectors
+        nlp.to_disk(out, exclude=["vectors"] if vectors else [])
     return nlp
 
 

@@ -77,6 +77,9 @@ class Engine:
         language = detect_language(document.text)
         parsed = parsed or segment(document, pipeline_for(language, self.nlp))
         hits = self.registry.detect(parsed, language)
+        for d in self.registry.detectors:  # detectors that filter once all hits are known (classifier)
+            select = getattr(d, "select", None)
+            hits = select(hits) if select is not None else hits
         by_obligation: dict[str, list[Hit]] = defaultdict(list)
         for h in hits:
             by_obligation[h.obligation_id].append(h)

@@ -137,7 +137,8 @@ def assess(
     only_classifier = not rule_evidence
     if only_classifier:
         status = "weak"
-        reasons.append("Seul le classifieur signale ce thème : passage à vérifier par un relecteur.")
+        reasons.append("À vérifier : passage repéré par le modèle (classifieur), sans règle ni chiffre "
+                       "qui le confirme ; ne vaut pas engagement établi.")
     elif red_flags:
         status = "weak"
     elif not unmet and not figure_problem:
