@@ -30,6 +30,7 @@ from clausier.types import Block, Document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _TEXT_TAGS = (f"{W}t", f"{W}tab", f"{W}br", f"{W}noBreakHyphen")
 AUTHOR = "clausier"
 INITIALS = "CL"
@@ -49,12 +50,49 @@ def _length(el: Any) -> int:
     return 1 if el.tag in _TEXT_TAGS else 0
 
 
+def _in_fallback(el: Any, stop: Any) -> bool:
+    """Inside an mc:Fallback (legacy copy of a text box, skipped by the reader)."""
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == _MC_FALLBACK:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _body_paragraphs(body: Any) -> Iterator[tuple[str, Any]]:
+    """(block position, w:p) in reading order: the reader's own traversal when it exposes one."""
+    try:
+        from clausier.ingest.docx import iter_body_paragraphs
+    except ImportError:  # older reader: same traversal, written out
+        p_index = t_index = 0
+        for child in body.iterchildren():
+            if child.tag == f"{W}p":
+                p_index += 1
+                yield f"p{p_index}", child
+            elif child.tag == f"{W}tbl":
+                t_index += 1
+                for r_i, row in enumerate(child.iter(f"{W}tr"), start=1):
+                    for c_i, cell in enumerate(row.findall(f"{W}tc"), start=1):
+                        for p in cell.iter(f"{W}p"):
+                            yield f"t{t_index}:r{r_i}:c{c_i}", p
+            elif child.tag == f"{W}sdt":
+                for p in child.iter(f"{W}p"):
+                    p_index += 1
+                    yield f"p{p_index}", p
+        return
+    for position, _kind, p in iter_body_paragraphs(body):
+        yield position, p
+
+
 def _segments(p: Any) -> tuple[str, list[_Segment]]:
     """The paragraph's visible text exactly as the DOCX reader builds it, with the run of each piece."""
     parts: list[str] = []
     segments: list[_Segment] = []
     pos = 0
     for el in p.iter(*_TEXT_TAGS):
+        if _in_fallback(el, p):
+            continue
         n = _length(el)
         piece = (el.text or "") if el.tag == f"{W}t" else ("-" if el.tag == f"{W}noBreakHyphen" else " ")
         parts.append(piece)
@@ -110,20 +148,8 @@ class Locator:
     def _paragraphs(wdoc: Any) -> dict[str, list[Any]]:
         """Paragraph elements by block position, in the order clausier.ingest.docx reads them."""
         out: dict[str, list[Any]] = {}
-        p_index = t_index = 0
-        for child in wdoc.element.body.iterchildren():
-            if child.tag == f"{W}p":
-                p_index += 1
-                out[f"p{p_index}"] = [child]
-            elif child.tag == f"{W}tbl":
-                t_index += 1
-                for r_i, row in enumerate(child.iter(f"{W}tr"), start=1):
-                    for c_i, cell in enumerate(row.findall(f"{W}tc"), start=1):
-                        out.setdefault(f"t{t_index}:r{r_i}:c{c_i}", []).extend(cell.iter(f"{W}p"))
-            elif child.tag == f"{W}sdt":
-                for p in child.iter(f"{W}p"):
-                    p_index += 1
-                    out[f"p{p_index}"] = [p]
+        for position, p in _body_paragraphs(wdoc.element.body):
+            out.setdefault(position, []).append(p)
         return out
 
     def paragraph(self, block: Block) -> tuple[Any, int] | None:
