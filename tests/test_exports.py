@@ -438,3 +438,13 @@ def test_annotated_docx_splits_runs_in_formatted_text_links_and_tables(tmp_path,
     g1 = next(a for _, a, t in anchors if "— G1 " in t and not t.startswith("Alerte"))
     assert "vingt-quatre (24) heures" in g1  # the comment spans the formatted runs
     assert any("auditeur" in a for _, a, _ in anchors)  # table cell
+
+
+def test_markdown_neutralises_links_and_images(contracts, library):
+    from clausier.report.markdown import md
+
+    assert md("[clic](javascript:alert(1)) ![x](http://exemple.invalid/t.png)") == (
+        "\\[clic\\]\\(javascript:alert\\(1\\)\\) \\!\\[x\\]\\(http://exemple.invalid/t.png\\)"
+    )
+    _, report = contracts["txt"]
+    assert "](" not in export(report, library, "md").decode("utf-8")

@@ -13,7 +13,7 @@ from clausier.report import common as c
 def md(text: object) -> str:
     """Escape Markdown/HTML syntax and fold whitespace: safe inside a paragraph or a table cell."""
     out = str(text).replace("\\", "\\\\").replace("&", "&amp;")
-    for ch in "`*_[]<>|#~":
+    for ch in "`*_[]()<>|#~!":
         out = out.replace(ch, "\\" + ch)
     return " ".join(out.split())
 
