@@ -195,3 +195,31 @@ def test_ingest_every_corpus_document_parses(corpus_dir, nlp):
         parsed = segment(doc, nlp)
         assert len(doc.text) > 1000, p.name
         assert parsed.structure.sentences, p.name
+
+
+def test_ingest_docx_nested_tables_and_text_boxes_read_once():
+    import io
+
+    import docx
+    from lxml import etree
+
+    from clausier.ingest import load_bytes
+
+    d = docx.Document()
+    d.add_paragraph("Article 1 : Objet")
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Cellule extérieure"
+    table.cell(0, 1).add_table(rows=1, cols=1).cell(0, 0).text = "Cellule imbriquée"
+    # A text box as Word writes it: the same text in mc:Choice (DrawingML) and mc:Fallback (VML).
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = (f'<w:r xmlns:w="{w}" xmlns:mc="{mc}"><mc:AlternateContent>'
+           '<mc:Choice Requires="wps"><w:t>Titre de la boîte</w:t></mc:Choice>'
+           '<mc:Fallback><w:t>Titre de la boîte</w:t></mc:Fallback></mc:AlternateContent></w:r>')
+    d.add_paragraph()._p.append(etree.fromstring(box))
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = load_bytes(buf.getvalue(), "boites.docx")
+    assert doc.text.count("Cellule imbriquée") == 1
+    assert doc.text.count("Titre de la boîte") == 1
+    assert [b.position for b in doc.blocks if b.kind == "table"] == ["t1:r1:c1", "t1:r1:c2:t:r1:c1"]

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from clausier.errors import InputDocumentError
@@ -160,10 +161,70 @@ def _format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _in_fallback(el: Any, stop: Any) -> bool:
+    """True inside an mc:Fallback (the legacy copy of a text box: its text is already in mc:Choice)."""
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag == _MC_FALLBACK:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _own(container: Any, tag: str, container_tag: str) -> list[Any]:
+    """Descendants ``tag`` of ``container`` not inside a nested ``container_tag`` (rows or cells
+    wrapped in content controls are kept, those of a nested table are not)."""
+    out = []
+    for el in container.iter(tag):
+        parent = el.getparent()
+        while parent is not None and parent is not container and parent.tag != container_tag:
+            parent = parent.getparent()
+        if parent is container:
+            out.append(el)
+    return out
+
+
+def iter_body_paragraphs(body: Any) -> Iterator[tuple[str, str, Any]]:
+    """(position, kind, w:p element) of the body in reading order; the one traversal shared by the
+    reader and by the annotated-copy export. Position: ``p12`` for a body paragraph (content
+    controls included), ``t2:r3:c1`` for a table cell, ``t2:r3:c1:t:r1:c2`` for a nested table."""
+
+    def table(tbl: Any, position: str) -> Iterator[tuple[str, str, Any]]:
+        for r_i, row in enumerate(_own(tbl, f"{W}tr", f"{W}tbl"), start=1):
+            for c_i, cell in enumerate(_own(row, f"{W}tc", f"{W}tr"), start=1):
+                here = f"{position}:r{r_i}:c{c_i}"
+                for item in cell.iterchildren():
+                    if item.tag == f"{W}p":
+                        yield here, "table", item
+                    elif item.tag == f"{W}tbl":
+                        yield from table(item, here + ":t")
+                    elif item.tag == f"{W}sdt":
+                        for p in item.iter(f"{W}p"):
+                            yield here, "table", p
+
+    p_index = t_index = 0
+    for child in body.iterchildren():
+        if child.tag == f"{W}p":
+            p_index += 1
+            yield f"p{p_index}", "paragraph", child
+        elif child.tag == f"{W}tbl":
+            t_index += 1
+            yield from table(child, f"t{t_index}")
+        elif child.tag == f"{W}sdt":  # content controls (cover pages, tables of contents)
+            for p in child.iter(f"{W}p"):
+                p_index += 1
+                yield f"p{p_index}", "paragraph", p
+
+
 def _paragraph_text(p: Any) -> str:
     """Visible text: w:t of runs (tracked insertions included, w:delText excluded), tabs, breaks."""
     parts = []
     for el in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}noBreakHyphen"):
+        if _in_fallback(el, p):
+            continue
         if el.tag == f"{W}t":
             parts.append(el.text or "")
         elif el.tag == f"{W}noBreakHyphen":
@@ -220,8 +281,6 @@ def read_docx(data: bytes, name: str, sha: str, limits: Any) -> Document:
         numbering_el = None
     numbering = _Numbering.from_part(numbering_el)
     builder = TextBuilder()
-    p_index = 0
-    t_index = 0
 
     def add_paragraph(p: Any, position: str, kind_default: str) -> None:
         text = _paragraph_text(p)
@@ -256,21 +315,8 @@ def read_docx(data: bytes, name: str, sha: str, limits: Any) -> Document:
             own_paragraph=True,
         )
 
-    body = document.element.body
-    for child in body.iterchildren():
-        if child.tag == f"{W}p":
-            p_index += 1
-            add_paragraph(child, f"p{p_index}", "paragraph")
-        elif child.tag == f"{W}tbl":
-            t_index += 1
-            for r_i, row in enumerate(child.iter(f"{W}tr"), start=1):
-                for c_i, cell in enumerate(row.findall(f"{W}tc"), start=1):
-                    for p in cell.iter(f"{W}p"):
-                        add_paragraph(p, f"t{t_index}:r{r_i}:c{c_i}", "table")
-        elif child.tag == f"{W}sdt":  # content controls (cover pages, tables of contents)
-            for p in child.iter(f"{W}p"):
-                p_index += 1
-                add_paragraph(p, f"p{p_index}", "paragraph")
+    for position, kind, p in iter_body_paragraphs(document.element.body):
+        add_paragraph(p, position, kind)
 
     # Footnotes: appended at the end so they can still carry obligations.
     try:
