@@ -206,13 +206,16 @@ _GUARD = textwrap.dedent("""
     def _refuse(*a, **k):
         sys.stderr.write("SOCKET-ATTEMPT %r\\n" % (a[:2],))
         raise OSError("network disabled")
+    # Creating a socket is not traffic (urllib3, imported by spaCy, probes IPv6 support by binding
+    # one to ::1); what would reach a network is connect/sendto, name resolution, or a bind off loopback.
     class _S(socket.socket):
-        def __init__(self, family=-1, *a, **k):
-            if family in (socket.AF_INET, socket.AF_INET6):
-                sys.stderr.write("SOCKET-CREATED\\n")
-            super().__init__(family, *a, **k)
         def connect(self, *a, **k): _refuse(*a)
         def connect_ex(self, *a, **k): _refuse(*a)
+        def sendto(self, *a, **k): _refuse(*a)
+        def bind(self, address, *a, **k):
+            if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost", ""):
+                _refuse(address)
+            return super().bind(address, *a, **k)
     socket.socket = _S
     socket.create_connection = _refuse
     socket.getaddrinfo = _refuse

@@ -40,64 +40,11 @@ def ordered_findings(report: Report) -> list[Finding]:
                                                    _SEV_ORDER[f.severity], f.obligation_id))
 
 
-def _md_escape(text: str) -> str:
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
-
-
 def to_markdown(report: Report, library: Library) -> str:
-    s = report.summary()
-    doc = report.document
-    lines = [
-        f"# Analyse des clauses de sécurité — {_md_escape(doc['name'])}",
-        "",
-        f"- Profil : **{_md_escape(report.profile['label'])}**"
-        + (f" ; type de fournisseur : {report.profile['supplier_type']}" if report.profile.get("supplier_type") else ""),
-        f"- Empreinte SHA-256 : `{doc['sha256']}` ; format {doc['format'].upper()}"
-        + (f", {doc['pages']} pages" if doc.get("pages") else ""),
-        f"- Bibliothèque : version {report.tool.get('library_version')} ; analyse du {report.tool.get('analysed_at')}",
-        "",
-        "## Synthèse",
-        "",
-        f"{s['applicable']} obligations applicables : **{s['present']} présentes**, **{s['weak']} faibles**, "
-        f"**{s['missing']} absentes** ; {s['red_flags']} points d'alerte.",
-        "",
-    ]
-    for w in doc.get("warnings", []):
-        lines.append(f"> Avertissement : {_md_escape(w)}")
-    if doc.get("warnings"):
-        lines.append("")
-    current_theme = None
-    lines.append("## Détail par obligation (les plus graves d'abord)")
-    for f in ordered_findings(report):
-        if f.status == "not_applicable":
-            continue
-        ob = library.get(f.obligation_id)
-        flag = " ⚠ alerte" if f.red_flag else ""
-        override = report.overrides.get(f.obligation_id)
-        status = STATUS_FR[f.status]
-        if override:
-            status = f"{STATUS_FR[override['status']]} (revu ; moteur : {STATUS_FR[f.status]})"
-        lines += ["", f"### {f.obligation_id} — {_md_escape(f.title)} : {status}{flag}",
-                  f"Sévérité {SEVERITY_FR[f.severity]} ; thème {_md_escape(library.theme_title(f.theme))}."]
-        if override and override.get("comment"):
-            lines.append(f"Commentaire du relecteur : {_md_escape(override['comment'])}")
-        for r in f.reasons:
-            lines.append(f"- {_md_escape(r)}")
-        for e in f.evidence[:3]:
-            where = f"p. {e.page}, " if e.page else ""
-            lines.append(f"  > « {_md_escape(e.text[:400])} » ({where}{_md_escape(e.article)})")
-        if f.flagged:
-            lines.append("")
-            lines.append(f"Clause à proposer : {_md_escape(ob.model_clause)}")
-            for q in ob.questions:
-                lines.append(f"- Question au fournisseur : {_md_escape(q)}")
-        lines.append("Sources : " + "; ".join(f"{src.kind.value} {src.ref}" for src in ob.sources))
-        current_theme = f.theme
-    del current_theme
-    return "\n".join(lines) + "\n"
+    """The Markdown report (kept here for callers of the original renderer)."""
+    from clausier.report.markdown import to_markdown as render_markdown
+
+    return render_markdown(report, library)
 
 
 def to_text(report: Report, library: Library) -> str:
