@@ -94,8 +94,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return status
 
 
-def _output_path(out: str | None, src: Path, fmt: str, many: bool) -> Path | None:
-    """None: standard output. Several inputs (or a directory): one '<input name>.<suffix>' each."""
+def _output_path(out: str | None, src: Path, fmt: str, many: bool,
+                 used: set[Path] | None = None) -> Path | None:
+    """None: standard output. Several inputs (or a directory): one '<input name>.<suffix>' each,
+    the name made safe (no control characters) and made unique within the run (two inputs called
+    the same in different folders give 'a.pdf.json' and 'a.pdf-2.json')."""
+    from clausier.ingest import safe_display_name
     from clausier.report.exports import output_name
 
     if out is None:
@@ -103,7 +107,15 @@ def _output_path(out: str | None, src: Path, fmt: str, many: bool) -> Path | Non
     target = Path(out)
     if many or target.is_dir() or out.endswith(("/", "\\")):
         target.mkdir(parents=True, exist_ok=True)
-        return target / output_name(src.name, fmt)
+        name = safe_display_name(src.name)
+        path = target / output_name(name, fmt)
+        n = 2
+        while used is not None and path in used:
+            path = target / output_name(f"{name}-{n}", fmt)
+            n += 1
+        if used is not None:
+            used.add(path)
+        return path
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
@@ -155,6 +167,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     worst = 0
     errors = 0
     many = len(files) > 1
+    written: set[Path] = set()
     for src in files:
         try:
             report = _reviewed(engine.analyze_file(src, args.profile, args.supplier_type, _limits(args)), store)
@@ -163,7 +176,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             errors += 1
             continue
         data = export(report, engine.library, args.format, source_path=src)
-        target = _output_path(args.output, src, args.format, many)
+        target = _output_path(args.output, src, args.format, many, written)
         if target is None:
             sys.stdout.write(data.decode("utf-8"))
         else:

@@ -67,6 +67,18 @@ def test_cli_directory_input_one_report_per_file(tmp_path):
     assert sorted(p.name for p in outdir.iterdir()) == ["a.txt.md", "b.docx.md"]
 
 
+def test_cli_same_name_in_two_folders_and_hostile_name_do_not_collide(tmp_path):
+    for folder in ("offre1", "offre2"):
+        (tmp_path / folder).mkdir()
+        fx.write_txt(tmp_path / folder / "contrat.txt", fx.contract_sections())
+    fx.write_txt(tmp_path / "offre1" / "x\x1b[2Jy.txt", fx.contract_sections())
+    outdir = tmp_path / "rapports"
+    argv = ["check", str(tmp_path / "offre1" / "contrat.txt"), str(tmp_path / "offre2" / "contrat.txt"),
+            str(tmp_path / "offre1" / "x\x1b[2Jy.txt"), "--format", "json", "-o", str(outdir)]
+    assert main(argv) == 1
+    assert sorted(p.name for p in outdir.iterdir()) == ["contrat.txt-2.json", "contrat.txt.json", "x_[2Jy.txt.json"]
+
+
 @pytest.mark.parametrize("argv", [
     ["check", "x.txt", "--profile", "inconnu"],
     ["check", "x.txt", "--supplier-type", "ZZZ"],
