@@ -84,11 +84,13 @@ def test_highlight_escapes_contract_markup():
 def test_highlight_clips_and_merges_marks():
     from ui.logic import highlight_html
 
-    text = "a" * 50 + " bbb ccc " + "d" * 50
+    text = "x" * 300 + "\n" + "a" * 50 + " bbb ccc " + "d" * 300
     s = text.index("bbb")
-    out = highlight_html(text, s, s + 7, [(s, s + 3), (s + 2, s + 7), (-10, 2)], context=5)
+    out = highlight_html(text, s, s + 7, [(s, s + 3), (s + 2, s + 7), (-10, 2), (len(text) - 3, len(text) + 9)],
+                         context=5)
     assert out.count("<mark>") == 1 and "<mark>bbb ccc</mark>" in out
-    assert out.startswith("… ") or out.startswith("a")
+    assert out.startswith("… " + "a" * 50)  # snapped to the start of the line, marks outside dropped
+    assert out.endswith(" …") and "x" not in out
 
 
 def test_summary_checklist_and_overrides(engine, library):

@@ -121,7 +121,7 @@ def test_upload_open_obligation_highlight_override_compare(server, browser, tmp_
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(SAMPLE_PDF))
     page.get_by_text("Lacunes les plus graves").wait_for(timeout=240_000)
     timings["upload_to_verdicts_cold_s"] = round(time.perf_counter() - started, 2)
-    assert page.get_by_text("Couverture").first.is_visible()
+    page.locator('[data-testid="stMetric"]').filter(has_text="Couverture").first.wait_for()
     shot("02_synthese")
 
     # Checklist, then the detail of an obligation with a passage on a PDF page.
@@ -168,6 +168,18 @@ def test_upload_open_obligation_highlight_override_compare(server, browser, tmp_
     page.get_by_text("Obligation par obligation", exact=True).wait_for()
     assert page.get_by_text("Score pondéré").first.is_visible()
     shot("05_comparaison")
+
+    # Back to the DOCX bid: its passage is shown as escaped text with the words marked.
+    page.get_by_role("link", name="Analyse d'un contrat").click()
+    _select_option(page, "Contrat affiché", "contrat_exemple.docx")
+    page.get_by_role("tab", name="Vérification clause par clause").click()
+    page.get_by_text("Obligation à examiner").first.wait_for()
+    _select_option(page, "Obligation à examiner", "G1 —")
+    mark = page.locator(".clausier-excerpt mark").first
+    mark.wait_for(state="visible")
+    assert "efforcera" in mark.inner_text()
+    page.get_by_text("Dans le contrat", exact=True).first.scroll_into_view_if_needed()
+    shot("06_preuve_docx")
     page.close()
 
     (shots / "timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")

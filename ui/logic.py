@@ -259,12 +259,14 @@ def highlight_html(text: str, start: int, end: int, marks: Sequence[tuple[int, i
     shown as text and never interpreted. Marks are clipped to the excerpt and may overlap."""
     lo = max(0, start - context)
     hi = min(len(text), end + context)
-    if lo > 0:
+    if lo > 0:  # start at a line start when one is close, else at a word boundary
+        line = text.rfind("\n", 0, lo)
         space = text.rfind(" ", lo, start)
-        lo = space + 1 if space != -1 else lo
+        lo = line + 1 if lo - line <= 120 else (space + 1 if space != -1 else lo)
     if hi < len(text):
+        line = text.find("\n", hi)
         space = text.find(" ", end, hi + 40)
-        hi = space if space != -1 else hi
+        hi = line if line != -1 and line - hi <= 120 else (space if space != -1 else hi)
     flags = [False] * (hi - lo)
     for a, b in marks:
         for i in range(max(a, lo), min(b, hi)):
