@@ -23,6 +23,7 @@ from typing import Any
 
 from clausier.engine.results import Evidence, Finding, Report
 from clausier.ingest import DEFAULT_LIMITS, load_bytes
+from clausier.ingest.docx import _in_fallback, iter_body_paragraphs
 from clausier.ingest.normalize import clean
 from clausier.library.loader import Library
 from clausier.report import common as c
@@ -30,7 +31,6 @@ from clausier.types import Block, Document
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _TEXT_TAGS = (f"{W}t", f"{W}tab", f"{W}br", f"{W}noBreakHyphen")
 AUTHOR = "clausier"
 INITIALS = "CL"
@@ -50,37 +50,8 @@ def _length(el: Any) -> int:
     return 1 if el.tag in _TEXT_TAGS else 0
 
 
-def _in_fallback(el: Any, stop: Any) -> bool:
-    """Inside an mc:Fallback (legacy copy of a text box, skipped by the reader)."""
-    parent = el.getparent()
-    while parent is not None and parent is not stop:
-        if parent.tag == _MC_FALLBACK:
-            return True
-        parent = parent.getparent()
-    return False
-
-
 def _body_paragraphs(body: Any) -> Iterator[tuple[str, Any]]:
-    """(block position, w:p) in reading order: the reader's own traversal when it exposes one."""
-    try:
-        from clausier.ingest.docx import iter_body_paragraphs
-    except ImportError:  # older reader: same traversal, written out
-        p_index = t_index = 0
-        for child in body.iterchildren():
-            if child.tag == f"{W}p":
-                p_index += 1
-                yield f"p{p_index}", child
-            elif child.tag == f"{W}tbl":
-                t_index += 1
-                for r_i, row in enumerate(child.iter(f"{W}tr"), start=1):
-                    for c_i, cell in enumerate(row.findall(f"{W}tc"), start=1):
-                        for p in cell.iter(f"{W}p"):
-                            yield f"t{t_index}:r{r_i}:c{c_i}", p
-            elif child.tag == f"{W}sdt":
-                for p in child.iter(f"{W}p"):
-                    p_index += 1
-                    yield f"p{p_index}", p
-        return
+    """(block position, w:p) in reading order: the reader's own traversal, so positions agree."""
     for position, _kind, p in iter_body_paragraphs(body):
         yield position, p
 
