@@ -54,7 +54,7 @@ def test_ingest_pdf_repairs_hyphenation_and_drops_page_numbers(tmp_path):
     c = canvas.Canvas(str(path), pagesize=A4)
     for page in range(1, 4):
         c.drawString(72, 800, "Contrat DossierPlus - confidentiel")
-        c.drawString(72, 700, f"Le Prestataire garantit la confiden-")
+        c.drawString(72, 700, "Le Prestataire garantit la confiden-")
         c.drawString(72, 686, "tialité des données de la page.")
         c.drawString(290, 30, str(page))
         c.showPage()

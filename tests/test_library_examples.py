@@ -14,7 +14,7 @@ CASES = []
 for _path in theme_paths(DEFAULT_LIBRARY_DIR):
     try:
         _lib = load_library(only=[_path])
-    except Exception as exc:  # reported by test_library_schema instead
+    except Exception:  # reported by test_library_schema instead
         CASES.append(pytest.param(_path, None, "load", 0, "", id=f"{_path.stem}-load-error"))
         continue
     for _ob in _lib.obligations.values():

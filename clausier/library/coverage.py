@@ -21,12 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from clausier.errors import LibraryError
-from clausier.library.loader import Library, _read_yaml
+from clausier.library.loader import Library, _read_yaml, describe_errors
 from clausier.library.schema import SourceKind
 
 REFERENCES_FILE = "references.yaml"
@@ -151,23 +151,6 @@ class ReferencesFile(BaseModel):
         return self
 
 
-def _describe(exc: ValidationError, path: Path, raw: Any) -> str:
-    """Pydantic errors as French lines naming the file, the point and the field."""
-    lines = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] == "points" and isinstance(loc[1], int):
-            try:
-                where = f"point {raw['points'][loc[1]].get('id', '#' + str(loc[1]))}, "
-            except (KeyError, IndexError, TypeError, AttributeError):
-                where = f"point #{loc[1]}, "
-            loc = loc[2:]
-        field_path = ".".join(str(p) for p in loc) or "(racine)"
-        lines.append(f"{path.name} : {where}champ {field_path} : {err['msg']}")
-    return "\n".join(lines)
-
-
 def load_references(library_dir: str | Path) -> ReferencesFile:
     """Load and validate ``references.yaml`` of a library directory (LibraryError if invalid)."""
     path = Path(library_dir) / REFERENCES_FILE
@@ -177,7 +160,7 @@ def load_references(library_dir: str | Path) -> ReferencesFile:
     try:
         return ReferencesFile.model_validate(raw)
     except ValidationError as exc:
-        raise LibraryError(_describe(exc, path, raw), code="L021") from None
+        raise LibraryError(describe_errors(exc, path, raw, "points", "point"), code="L021") from None
 
 
 @dataclass(frozen=True)

@@ -69,17 +69,19 @@ def _read_yaml(path: Path) -> Any:
         raise LibraryError(f"{path.name} : YAML invalide ({exc})", code="L003") from exc
 
 
-def _describe(exc: ValidationError, path: Path, raw: Any) -> str:
-    """Turn pydantic errors into lines naming the file, the obligation id and the field."""
+def describe_errors(exc: ValidationError, path: Path, raw: Any, items: str = "obligations",
+                    item_label: str = "obligation") -> str:
+    """Turn pydantic errors into French lines naming the file, the item (its id) and the field.
+    ``items`` is the list key of the YAML file whose entries are named ``item_label``."""
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
         where = ""
-        if len(loc) >= 2 and loc[0] == "obligations" and isinstance(loc[1], int):
+        if len(loc) >= 2 and loc[0] == items and isinstance(loc[1], int):
             try:
-                where = f"obligation {raw['obligations'][loc[1]].get('id', '?')}, "
+                where = f"{item_label} {raw[items][loc[1]].get('id', '#' + str(loc[1]))}, "
             except (KeyError, IndexError, TypeError, AttributeError):
-                where = f"obligation #{loc[1]}, "
+                where = f"{item_label} #{loc[1]}, "
             loc = loc[2:]
         field_path = ".".join(str(p) for p in loc) or "(racine)"
         lines.append(f"{path.name} : {where}champ {field_path} : {err['msg']}")
@@ -91,7 +93,7 @@ def _validate(model: type[BaseModel], path: Path) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise LibraryError(_describe(exc, path, raw), code="L004") from None
+        raise LibraryError(describe_errors(exc, path, raw), code="L004") from None
 
 
 #: YAML files of the library directory that are not theme files (read by other modules).
