@@ -273,6 +273,25 @@ def _split_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         piece = cut + 1 if cut < end and text[cut] == "\n" else cut
 
 
+_LABEL_MAX = 80  # a "Label :" sentence up to this length is joined to what follows it
+
+
+def _join_labels(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a short sentence ending with a colon ("LES DONNÉES :", "Durée du traitement :") to the
+    next sentence of the same unit: the statistical splitter often cuts definitions there, which
+    separates a term from what the contract says about it."""
+    out: list[tuple[int, int]] = []
+    for start, end in sents:
+        if out:
+            p0, p1 = out[-1]
+            label = text[p0:p1].rstrip()
+            if label.endswith(":") and len(label) <= _LABEL_MAX:
+                out[-1] = (p0, end)
+                continue
+        out.append((start, end))
+    return out
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -303,8 +322,8 @@ def segment(document: Document, nlp: Any) -> Parsed:
     docs = nlp.pipe((text[s:e] for s, e in spans), batch_size=64)
     for (ustart, _uend), sdoc in zip(spans, docs):
         units.append((ustart, sdoc))
-        for sent in sdoc.sents:
-            s0, s1 = _trim(text, ustart + sent.start_char, ustart + sent.end_char)
+        for s0, s1 in _join_labels(text, [(ustart + sent.start_char, ustart + sent.end_char) for sent in sdoc.sents]):
+            s0, s1 = _trim(text, s0, s1)
             if s1 <= s0:
                 continue
             for a, b in _split_long(text, s0, s1):

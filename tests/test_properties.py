@@ -72,3 +72,15 @@ def test_properties_headings_total(text):
     assert not toc & {h.line_start for h in headings}  # a TOC line is never also a heading
     starts = [h.line_start for h in headings]
     assert starts == sorted(starts)
+
+
+def test_segment_joins_a_definition_label_to_its_text(nlp):
+    from clausier.ingest import load_bytes
+
+    text = ("Article 1 : Définitions\n\nLES DONNÉES : Toutes les informations saisies par le Client dans "
+            "la solution.\nLA SOLUTION : Le logiciel édité par le Prestataire.")
+    doc = load_bytes(text.encode(), "def.txt")
+    parsed = segment(doc, nlp)
+    sentences = [doc.text[s.start:s.end] for s in parsed.structure.sentences]
+    assert any(s.startswith("LES DONNÉES : Toutes les informations") for s in sentences), sentences
+    assert not any(s.strip() in ("LES DONNÉES :", "LA SOLUTION :") for s in sentences)
