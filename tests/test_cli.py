@@ -168,3 +168,20 @@ def test_cli_check_applies_reviewer_decisions(tmp_path):
     assert main(["check", str(src), "--format", "md", "--decisions", str(db), "-o", str(out)]) == 1
     text = out.read_text(encoding="utf-8")
     assert "## Décisions du relecteur" in text and "Délai refusé" in text
+
+
+def test_cli_closed_output_pipe_is_not_a_crash(tmp_path):
+    """`clausier parse big.txt | head -1`: no traceback when the reader stops early."""
+    import subprocess
+    import sys
+
+    big = tmp_path / "long.txt"
+    big.write_text("\n\n".join(f"Article {i} : Stipulation {i}\n\nLe Prestataire exécute la prestation {i}."
+                                 for i in range(1, 1500)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "clausier", "parse", str(big), "--format", "json"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    proc.stdout.read(10)  # the output is far larger than a pipe buffer: the writer will hit the closed pipe
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=300)
+    assert b"Traceback" not in err, err.decode()
+    assert proc.returncode == 0
