@@ -309,3 +309,12 @@ def test_compare_needs_two_bids(app_env):
 
 def test_clauses_text_sanity():
     assert "24" in CLAUSES["breach"]  # the comparison test relies on the 24 h figure of the good bid
+
+
+def test_file_names_and_contract_text_never_become_markdown_links(app_env):
+    hostile = contract_sections({"Article 9 : [clic](javascript:alert(1))": "Le Prestataire **notifie** <b>x</b>."})
+    at = _upload(_app(), [("[offre](javascript:alert(1)).txt", _txt(hostile)),
+                          ("[x](http://evil.invalid).pdf", b"%PDF-1.7\n%%EOF garbage")])
+    shown = "\n".join([t.value for t in at.title] + [e.value for e in at.error])
+    assert "\\[offre\\]\\(javascript" in shown and "\\[x\\]\\(http" in shown
+    assert "[offre](javascript" not in shown and "[x](http" not in shown

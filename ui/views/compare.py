@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from clausier.report.markdown import md  # contract-derived text shown as Markdown is escaped
 from ui import exporting, logic, state
 
 
@@ -18,7 +19,7 @@ def main() -> None:
         "analysés avec le même profil acheteur et le même type de fournisseur, puis comparés obligation par "
         "obligation. Les verdicts que vous avez relus dans « Analyse d'un contrat » sont pris en compte.")
     for bad in (a for a in ctx.analyses if not a.ok):
-        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon=":material/block:")
+        st.error(f"**{md(bad.name)}** n'a pas été analysé : {md(bad.error)}", icon=":material/block:")
     bids = [a for a in ctx.analyses if a.ok]
     if len(bids) < 2:
         st.info(f"Chargez au moins deux offres pour les comparer ({len(bids)} chargée(s) pour l'instant).")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from clausier.engine.results import Finding
 from clausier.library.loader import Library
+from clausier.report.markdown import md  # contract-derived text shown as Markdown is escaped
 from clausier.review import reviewed_status
 from ui import exporting, logic, state
 from ui.highlight import render_page_png
@@ -40,13 +41,13 @@ def welcome() -> None:
 def header(a: Analysis, ctx: state.Context, library: Library) -> None:
     assert a.report is not None
     doc = a.report.document
-    st.title(a.name, anchor=False)
+    st.title(md(a.name), anchor=False)
     pages = f" · {doc['pages']} pages" if doc.get("pages") else ""
     supplier = logic.supplier_label(library, ctx.supplier)
     st.caption(f"{doc['format'].upper()}{pages} · profil « {a.report.profile['label']} » · fournisseur : {supplier}"
                f" · empreinte {a.sha256[:12]}")
     for w in doc.get("warnings", []):
-        st.warning(w)
+        st.warning(md(w))
 
 
 # ---------------------------------------------------------------------------------------- summary
@@ -175,15 +176,15 @@ def detail(a: Analysis, library: Library, select_key: str) -> None:
     with right:
         st.markdown("#### Pourquoi ce verdict")
         for r in f.reasons:
-            st.markdown(f"- {r}")
+            st.markdown(f"- {md(r)}")
         if f.figures:
             st.markdown("**Chiffres comparés aux seuils de votre profil**")
             for row in logic.figure_rows(f):
-                st.markdown(f"- {row['Chiffre']} : trouvé **{row['Trouvé dans le contrat']}**, attendu "
-                            f"**{row['Attendu pour ce profil']}** → {row['Résultat']}")
+                st.markdown(f"- {md(row['Chiffre'])} : trouvé **{md(row['Trouvé dans le contrat'])}**, attendu "
+                            f"**{md(row['Attendu pour ce profil'])}** → {md(row['Résultat'])}")
         for rf in f.red_flags:
             where = (f"page {rf.page}, " if rf.page else "") + rf.article
-            st.warning(f"**Point d'alerte** ({where}) : {rf.message}\n\n> {rf.text}")
+            st.warning(f"**Point d'alerte** ({md(where)}) : {md(rf.message)}\n\n> {md(rf.text)}")
         if status in ("weak", "missing") or f.red_flag:
             st.markdown("#### Clause à proposer")
             st.success(ob.model_clause)
@@ -202,7 +203,7 @@ def evidence_view(a: Analysis, f: Finding) -> None:
         index = st.radio("Passage", range(len(items)), format_func=lambda i: logic.evidence_title(items[i]),
                          key=f"ev_{a.sha256}_{f.obligation_id}", label_visibility="collapsed")
     e = items[index]
-    st.markdown(f"**{logic.evidence_title(e)}**")
+    st.markdown(f"**{md(logic.evidence_title(e))}**")
     assert a.document is not None
     data = state.context().data_of(a.sha256)
     boxes = logic.page_boxes(a.document, e) if a.document.format == "pdf" else {}
@@ -275,7 +276,7 @@ def main() -> None:
     ctx = state.context()
     library = state.get_library()
     for bad in (a for a in ctx.analyses if not a.ok):
-        st.error(f"**{bad.name}** n'a pas été analysé : {bad.error}", icon=":material/block:")
+        st.error(f"**{md(bad.name)}** n'a pas été analysé : {md(bad.error)}", icon=":material/block:")
     good = [a for a in ctx.analyses if a.ok]
     if not good:
         welcome()
