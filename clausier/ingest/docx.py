@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from collections.abc import Iterator
 from typing import Any
@@ -255,16 +256,19 @@ def _style_numpr(doc: Any, style_id: str | None) -> tuple[str, int] | None:
 
 def read_docx(data: bytes, name: str, sha: str, limits: Any) -> Document:
     zf = check_zip(data, name, limits)
-    with zf:
-        for part in ("word/document.xml", "word/numbering.xml", "word/styles.xml", "word/footnotes.xml"):
-            if part in zf.namelist():
-                raw = zf.read(part)
-                if b"<!ENTITY" in raw[:4096] or not _xml_depth_ok(raw, limits.max_xml_depth):
-                    raise InputDocumentError(
-                        f"« {name} » contient une structure XML anormale (entités ou imbrication excessive) : refusé.",
-                        code="D012",
-                    )
-        rels = zf.read("word/_rels/document.xml.rels") if "word/_rels/document.xml.rels" in zf.namelist() else b""
+    try:
+        with zf:
+            for part in ("word/document.xml", "word/numbering.xml", "word/styles.xml", "word/footnotes.xml"):
+                if part in zf.namelist():
+                    raw = zf.read(part)
+                    if b"<!ENTITY" in raw[:4096] or not _xml_depth_ok(raw, limits.max_xml_depth):
+                        raise InputDocumentError(
+                            f"« {name} » contient une structure XML anormale (entités ou imbrication excessive) : "
+                            "refusé.", code="D012")
+            rels = zf.read("word/_rels/document.xml.rels") if "word/_rels/document.xml.rels" in zf.namelist() else b""
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        # a damaged member (bad CRC, truncated deflate stream, unsupported compression)
+        raise InputDocumentError(f"« {name} » est un document Word endommagé ({type(exc).__name__}).", code="D010") from exc
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
