@@ -114,6 +114,27 @@ def by_theme(
 
 
 @dataclass(frozen=True)
+class ThemeCount:
+    letter: str
+    title: str
+    present: int
+    weak: int
+    missing: int
+    red_flags: int
+    applicable: int  # obligations of the theme in the report (never 0: empty themes are left out)
+
+
+def theme_counts(report: Report, library: Library) -> list[ThemeCount]:
+    """Reviewed verdicts counted per theme (the 'Verdicts par thème' table of every report)."""
+    out = []
+    for letter, title, items in by_theme(report, library):
+        st = [status_of(report, f) for f in items]
+        out.append(ThemeCount(letter, title, st.count("present"), st.count("weak"), st.count("missing"),
+                              sum(1 for f in items if red_flag_of(report, f)), len(items)))
+    return out
+
+
+@dataclass(frozen=True)
 class Summary:
     applicable: int
     present: int

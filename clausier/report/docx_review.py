@@ -541,18 +541,8 @@ def review_docx(report: Report, library: Library) -> bytes:
     _facts(w, report)
     _overrides_table(w, report)
     w.heading("Verdicts par thème", 1)
-    rows = []
-    for letter, title, items in c.by_theme(report, library):
-        st = [c.status_of(report, f) for f in items]
-        rows.append(
-            [
-                f"{letter}. {title}",
-                str(st.count("present")),
-                str(st.count("weak")),
-                str(st.count("missing")),
-                str(sum(1 for f in items if c.red_flag_of(report, f)) or ""),
-            ]
-        )
+    rows = [[f"{t.letter}. {t.title}", str(t.present), str(t.weak), str(t.missing), str(t.red_flags or "")]
+            for t in c.theme_counts(report, library)]
     w.table(["Thème", "Présentes", "Faibles", "Absentes", "Alertes"], rows, [8.2, 2.3, 2.1, 2.2, 2.2])
     for letter, title, items in c.by_theme(report, library):
         w.heading(f"{letter}. {title}", 1)

@@ -161,17 +161,15 @@ def _themes(report: Report, library: Library) -> list[str]:
         "<table><thead><tr><th>Thème</th><th>Présentes</th><th>Faibles</th><th>Absentes</th><th>Alertes</th>"
         "<th>Répartition</th></tr></thead><tbody>",
     ]
-    for letter, title, items in c.by_theme(report, library):
-        st = [c.status_of(report, f) for f in items]
-        n = {k: st.count(k) for k in ("present", "weak", "missing")}
+    for t in c.theme_counts(report, library):
+        n = {"present": t.present, "weak": t.weak, "missing": t.missing}
         bar = "".join(
-            f'<span class="{k}" style="width:{100 * v / len(items):.1f}%"></span>' for k, v in n.items() if v
+            f'<span class="{k}" style="width:{100 * v / t.applicable:.1f}%"></span>' for k, v in n.items() if v
         )
-        alerts = sum(1 for f in items if c.red_flag_of(report, f))
         out.append(
-            f'<tr><td><a href="#theme-{_e(letter)}">{_e(letter)}. {_e(title)}</a></td>'
-            f'<td class="num">{n["present"]}</td><td class="num">{n["weak"]}</td>'
-            f'<td class="num">{n["missing"]}</td><td class="num">{alerts or ""}</td>'
+            f'<tr><td><a href="#theme-{_e(t.letter)}">{_e(t.letter)}. {_e(t.title)}</a></td>'
+            f'<td class="num">{t.present}</td><td class="num">{t.weak}</td>'
+            f'<td class="num">{t.missing}</td><td class="num">{t.red_flags or ""}</td>'
             f'<td><div class="bar">{bar}</div></td></tr>'
         )
     out.append("</tbody></table></section>")

@@ -79,18 +79,8 @@ def to_markdown(report: Report, library: Library) -> str:
             ],
         )
     lines += ["## Verdicts par thème", ""]
-    rows = []
-    for letter, title, items in c.by_theme(report, library):
-        st = [c.status_of(report, f) for f in items]
-        rows.append(
-            [
-                f"{letter}. {md(title)}",
-                str(st.count("present")),
-                str(st.count("weak")),
-                str(st.count("missing")),
-                str(sum(1 for f in items if c.red_flag_of(report, f))),
-            ]
-        )
+    rows = [[f"{t.letter}. {md(t.title)}", str(t.present), str(t.weak), str(t.missing), str(t.red_flags)]
+            for t in c.theme_counts(report, library)]
     lines += _table(["Thème", "Présentes", "Faibles", "Absentes", "Alertes"], rows)
     figures = [(f, fc) for f in c.applicable(report) for fc in f.figures]
     if figures:
