@@ -226,8 +226,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(export_comparison(reports, engine.library, fmt, failed))
     for rank, b in enumerate(ranking(reports), start=1):
-        print(f"{rank}. {b.name} : {b.score:g}/100 ({b.present} présentes, {b.weak} faibles, "
-              f"{b.missing} absentes, {b.red_flags} alertes)")
+        s = b.summary
+        print(f"{rank}. {b.name} : {b.score:g}/100 ({s.present} présentes, {s.weak} faibles, "
+              f"{s.missing} absentes, {s.red_flags} alertes)")
     print(f"Matrice écrite dans {target}", file=sys.stderr)
     if failed:
         _err(f"{len(failed)} fichier(s) n'ont pas pu être analysés (listés dans la matrice).")

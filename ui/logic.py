@@ -350,8 +350,9 @@ def score_rows(analyses: Sequence[Analysis]) -> list[dict[str, Any]]:
     rows = []
     for name, a in zip(bidder_names(analyses), analyses):
         assert a.report is not None
-        s = score(a.report, name)
-        rows.append({"Offre": name, "Score pondéré": s.score if s.max_points else None,
+        b = score(a.report, name)
+        s = b.summary
+        rows.append({"Offre": name, "Score pondéré": b.score if b.max_points else None,
                      "Présentes": s.present, "Faibles": s.weak, "Absentes": s.missing,
                      "Points d'alerte": s.red_flags, "Critiques absentes": len(s.critical_gaps),
                      "Verdicts revus": s.overridden})

@@ -46,12 +46,7 @@ class BidderScore:
     score: float  # 0..100
     points: float
     max_points: float
-    present: int
-    weak: int
-    missing: int
-    red_flags: int
-    overridden: int
-    critical_gaps: tuple[str, ...]
+    summary: c.Summary  # reviewed counts of the bid
 
 
 def obligation_points(report: Report, f: Finding) -> tuple[float, float] | None:
@@ -71,19 +66,13 @@ def score(report: Report, name: str | None = None) -> BidderScore:
         if pts:
             earned += pts[0]
             possible += pts[1]
-    s = c.summary(report)
     return BidderScore(
         name=name or str(report.document.get("name", "")),
         report=report,
         score=round(100 * earned / possible, 1) if possible else 0.0,
         points=earned,
         max_points=possible,
-        present=s.present,
-        weak=s.weak,
-        missing=s.missing,
-        red_flags=s.red_flags,
-        overridden=s.overridden,
-        critical_gaps=s.critical_gaps,
+        summary=c.summary(report),
     )
 
 
@@ -101,7 +90,7 @@ def bidder_names(reports: Sequence[Report]) -> list[str]:
 
 def ranking(reports: Sequence[Report]) -> list[BidderScore]:
     scores = [score(r, n) for r, n in zip(reports, bidder_names(reports))]
-    return sorted(scores, key=lambda b: (-b.score, len(b.critical_gaps), b.missing, b.name))
+    return sorted(scores, key=lambda b: (-b.score, len(b.summary.critical_gaps), b.summary.missing, b.name))
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -265,12 +254,12 @@ def _summary_sheet(
                 rank,
                 b.name,
                 b.score,
-                b.present,
-                b.weak,
-                b.missing,
-                b.red_flags,
-                ", ".join(b.critical_gaps),
-                b.overridden,
+                b.summary.present,
+                b.summary.weak,
+                b.summary.missing,
+                b.summary.red_flags,
+                ", ".join(b.summary.critical_gaps),
+                b.summary.overridden,
                 str(b.report.document.get("sha256", "")),
             ]
         )
