@@ -10,7 +10,9 @@ from typing import Any
 
 from clausier import __version__
 from clausier.engine import figures as fig
+from clausier.engine.actors import ActorResolver
 from clausier.engine.assess import assess
+from clausier.engine.mechanisms import MechanismEngine
 from clausier.engine.detectors import DetectorRegistry, Hit, match_view
 from clausier.engine.results import Evidence, Report
 from clausier.engine.strength import CueSet, judge
@@ -34,6 +36,8 @@ class Engine:
     registry: DetectorRegistry
     cues: CueSet
     classifier: dict[str, Any] = field(default_factory=lambda: {"used": False})  # tool metadata
+    actors: ActorResolver | None = None
+    mechanisms: MechanismEngine | None = None
 
     @classmethod
     def create(cls, library: Library | None = None, nlp: Any | None = None, classifier: bool | None = None,
@@ -46,7 +50,8 @@ class Engine:
         nlp = nlp or load_nlp()
         registry = DetectorRegistry.default(library, nlp)
         meta = attach_classifier(registry, library, classifier, model_dir)
-        return cls(library, nlp, registry, CueSet(library.language), meta)
+        actors = ActorResolver(library.actors) if library.actors is not None else None
+        return cls(library, nlp, registry, CueSet(library.language), meta, actors, MechanismEngine(library))
 
     # ------------------------------------------------------------------ helpers
     def resolve_profile(self, profile_id: str, supplier_type: str | None) -> tuple[Any, str | None]:
@@ -80,6 +85,13 @@ class Engine:
         for d in self.registry.detectors:  # detectors that filter once all hits are known (classifier)
             select = getattr(d, "select", None)
             hits = select(hits) if select is not None else hits
+        actors = self.actors.resolve(document.text) if self.actors is not None else None
+        client_duty: frozenset[int] = frozenset()
+        if self.mechanisms is not None:
+            result = self.mechanisms.apply(parsed, hits, self.actors.matcher(actors) if self.actors and actors else None)
+            hits = hits + result.hits
+            client_duty = result.client_duty_sentences
+        mechanism_messages = self.mechanisms.messages() if self.mechanisms is not None else {}
         by_obligation: dict[str, list[Hit]] = defaultdict(list)
         for h in hits:
             by_obligation[h.obligation_id].append(h)
@@ -96,13 +108,19 @@ class Engine:
         findings = []
         for ob in self.library.obligations.values():
             applicable = self.applicable(ob, profile, supplier)
-            evidence = self._evidence(ob, by_obligation.get(ob.id, []), parsed, cues_of) if applicable else []
+            evidence = self._evidence(ob, by_obligation.get(ob.id, []), parsed, cues_of, client_duty) \
+                if applicable else []
             figures, vague = self._figures(ob, evidence, parsed)
             messages = {f"{ob.id}/{rf.name}": rf.message for rf in ob.detection.red_flags}
-            finding = assess(ob, evidence, figures, profile.threshold_key, applicable, vague, messages)
+            messages.update({k: v for k, v in mechanism_messages.items() if k.startswith(f"{ob.id}/")})
+            finding = assess(ob, evidence, figures, profile.threshold_key, applicable, vague, messages,
+                             self.mechanisms.soft_rules() if self.mechanisms is not None else frozenset())
             findings.append(finding)
+        meta = self._document_meta(document, parsed, language)
+        if actors is not None:
+            meta["actors"] = actors.to_dict()
         return Report(
-            document=self._document_meta(document, parsed, language),
+            document=meta,
             profile={"id": profile.id, "label": profile.label, "supplier_type": supplier,
                      "threshold_key": profile.threshold_key},
             findings=findings,
@@ -112,7 +130,8 @@ class Engine:
         )
 
     # ------------------------------------------------------------------ evidence and figures
-    def _evidence(self, ob: Obligation, hits: list[Hit], parsed: Parsed, cues_of: Any) -> list[Evidence]:
+    def _evidence(self, ob: Obligation, hits: list[Hit], parsed: Parsed, cues_of: Any,
+                  client_duty: frozenset[int] = frozenset()) -> list[Evidence]:
         """One Evidence per (sentence, role, requirement), best-ranked first, capped for the report.
 
         Every requirement and red flag keeps at least one evidence (the verdict needs them)."""
@@ -126,6 +145,10 @@ class Engine:
             sent = parsed.structure.sentences[h.sentence]
             strength, weakeners = judge(cues_of(h.sentence), h.start - sent.start, h.end - sent.start,
                                         permissive.get(h.requirement or "", False))
+            if h.role == "requirement" and h.sentence in client_duty and strength == "ferme" \
+                    and not permissive.get(h.requirement or "", False):
+                # the element is there, but as a duty of the client: not a commitment of the supplier
+                strength, weakeners = "à la charge du client", ("client_duty",)
             seen[key] = Evidence(
                 text=text[sent.start:sent.end], start=sent.start, end=sent.end,
                 match_start=h.start, match_end=h.end, page=parsed.document.page_at(sent.start),
@@ -140,7 +163,7 @@ class Engine:
 
     def _figures(self, ob: Obligation, evidence: list[Evidence], parsed: Parsed) -> tuple[dict[str, list[fig.Figure]], bool]:
         out: dict[str, list[fig.Figure]] = {}
-        usable = [e for e in evidence if e.role != "red_flag" and e.detector != "classifier"]
+        usable = [e for e in evidence if e.role != "red_flag" and e.detector not in ("classifier", "vocabulary")]
         for param in ob.parameters:
             texts: dict[tuple[int, int], str] = {}
             for e in usable:

@@ -78,6 +78,7 @@ def assess(
     applicable: bool = True,
     vague_delay: bool = False,
     red_flag_messages: dict[str, str] | None = None,
+    soft_rules: frozenset[str] = frozenset(),
 ) -> Finding:
     """Decide the status of one obligation and record why, step by step, in French."""
     base = dict(obligation_id=obligation.id, slug=obligation.slug, title=obligation.title,
@@ -88,6 +89,7 @@ def assess(
     reasons: list[str] = []
     messages = red_flag_messages or {}
     flags = [e for e in evidence if e.role == "red_flag"]
+    soft_flags = [e for e in flags if e.rule.split("/", 1)[-1] in soft_rules]
     rule_evidence = [e for e in evidence if e.detector != "classifier"]
     if not evidence:
         return Finding(**base, status="missing", red_flag=False, confidence=0.8,
@@ -127,6 +129,12 @@ def assess(
             reasons.append(f"{c.label} trouvé : {_fmt(c.found, c.unit)} — hors seuil du profil "
                            f"({_cmp(c)} {_fmt(c.threshold, c.unit)}).")
 
+    if soft_flags and len(soft_flags) == len(flags) and not unmet and not figure_problem:
+        # a hedged passage beside firm commitments that meet every element: not an alert
+        reasons.append("Passage atténué ailleurs dans le contrat, sans effet sur les engagements fermes : "
+                       f"{messages.get(soft_flags[0].rule, 'formulation atténuée')}")
+        flags = []
+        evidence = [e for e in evidence if e not in soft_flags]
     red_flags = tuple(
         RedFlag(e.rule, messages.get(e.rule, "Formulation défavorable."), e.text, e.page, e.article, e.start, e.end)
         for e in flags
@@ -145,6 +153,21 @@ def assess(
         status = "present"
     else:
         status = "weak"
+    if status == "weak":
+        # first reason: why it is not present — what the passages lack, or what undermines them
+        weakened = [messages[e.rule] for e in evidence if e.role == "topic" and e.rule in messages]
+        client_side = any(e.strength == "à la charge du client" for e in evidence)
+        lead: list[str] = []
+        if client_side:
+            lead.append("Élément formulé comme une obligation du client, non comme un engagement du fournisseur.")
+        lead += [f"Point faible : {m}" for m in dict.fromkeys(weakened)]
+        if not met and not red_flags and not only_classifier:
+            topic = next((e for e in evidence if e.role == "topic"), evidence[0])
+            lacking = obligation.detection.vocabulary.lacking if obligation.detection.vocabulary else None
+            missing_labels = [r.label for r in obligation.detection.requirements if r.name in unmet]
+            what = lacking or ", ".join(missing_labels) or "un engagement ferme"
+            lead.insert(0, f"Sujet abordé ({topic.article}) sans engagement suffisant : il manque {what}.")
+        reasons = lead + reasons
     firm_count = sum(1 for e in rule_evidence if e.firm and e.role == "requirement")
     if status == "present":
         confidence = min(0.95, 0.6 + 0.1 * firm_count)

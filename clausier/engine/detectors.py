@@ -255,4 +255,7 @@ class DetectorRegistry:
 
     @classmethod
     def default(cls, library: Library, nlp: Any) -> DetectorRegistry:
-        return cls([RegexDetector(library), LemmaDetector(library, nlp), FuzzyDetector(library)])
+        from clausier.engine.vocabulary import VocabularyDetector
+
+        return cls([RegexDetector(library), LemmaDetector(library, nlp), FuzzyDetector(library),
+                    VocabularyDetector(library)])

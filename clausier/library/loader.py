@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from clausier.errors import LibraryError
 from clausier.library.profiles import BuyerFile, BuyerProfile, LanguageCues, SupplierFile, SupplierType
-from clausier.library.schema import Obligation, ThemeFile
+from clausier.library.schema import ActorSpec, MechanismFile, MechanismSpec, Obligation, ThemeFile, expand_fragments
 
 DEFAULT_LIBRARY_DIR = Path(__file__).resolve().parents[2] / "clause_library"
 
@@ -39,6 +39,8 @@ class Library:
     supplier_types: dict[str, SupplierType]
     buyer_profiles: dict[str, BuyerProfile]
     version: str = field(default="")
+    actors: ActorSpec | None = None  # _actors.yaml: who is the supplier / the client
+    mechanisms: tuple[MechanismSpec, ...] = ()  # _mechanisms.yaml: red flags by mechanism
 
     def get(self, obligation_id: str) -> Obligation:
         try:
@@ -88,8 +90,28 @@ def describe_errors(exc: ValidationError, path: Path, raw: Any, items: str = "ob
     return "\n".join(lines)
 
 
-def _validate(model: type[BaseModel], path: Path) -> Any:
+def _expand(node: Any, fragments: dict[str, str], path: Path) -> Any:
+    """Expand {{fragment}} placeholders in every ``regex`` of a theme file (before validation)."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k == "regex" and isinstance(v, str) and "{{" in v:
+                try:
+                    v = expand_fragments(v, fragments)
+                except ValueError as exc:
+                    where = node.get("name", "?")
+                    raise LibraryError(f"{path.name} : règle {where}, champ regex : {exc}", code="L004") from None
+            out[k] = _expand(v, fragments, path)
+        return out
+    if isinstance(node, list):
+        return [_expand(v, fragments, path) for v in node]
+    return node
+
+
+def _validate(model: type[BaseModel], path: Path, fragments: dict[str, str] | None = None) -> Any:
     raw = _read_yaml(path)
+    if fragments is not None:
+        raw = _expand(raw, fragments, path)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -119,9 +141,14 @@ def load_library(directory: str | Path | None = None, only: Iterable[Path] | Non
     digest = hashlib.sha256()
     themes: dict[str, ThemeFile] = {}
     obligations: dict[str, Obligation] = {}
+    language_path = root / "_language.yaml"
+    if not language_path.is_file():
+        raise LibraryError("fichier manquant : _language.yaml", code="L007")
+    language = _validate(LanguageCues, language_path)
+    fragments = dict(language.fragments)
     for path in theme_paths_:
         digest.update(path.read_bytes())
-        theme = _validate(ThemeFile, path)
+        theme = _validate(ThemeFile, path, fragments)
         if theme.theme in themes:
             raise LibraryError(f"{path.name} : thème {theme.theme} déjà défini", code="L005")
         themes[theme.theme] = theme
@@ -129,13 +156,15 @@ def load_library(directory: str | Path | None = None, only: Iterable[Path] | Non
             if ob.id in obligations:
                 raise LibraryError(f"{path.name} : identifiant {ob.id} en double", code="L006")
             obligations[ob.id] = ob
-    language_path = root / "_language.yaml"
     profiles_dir = root / "profiles"
-    for extra in (language_path, profiles_dir / "suppliers.yaml", profiles_dir / "buyers.yaml"):
+    actors_path, mechanisms_path = root / "_actors.yaml", root / "_mechanisms.yaml"
+    for extra in (language_path, profiles_dir / "suppliers.yaml", profiles_dir / "buyers.yaml",
+                  actors_path, mechanisms_path):
         if not extra.is_file():
             raise LibraryError(f"fichier manquant : {extra.relative_to(root)}", code="L007")
         digest.update(extra.read_bytes())
-    language = _validate(LanguageCues, language_path)
+    actors = _validate(ActorSpec, actors_path)
+    mechanisms = _validate(MechanismFile, mechanisms_path)
     suppliers = _validate(SupplierFile, profiles_dir / "suppliers.yaml")
     buyers = _validate(BuyerFile, profiles_dir / "buyers.yaml")
     ordered = dict(sorted(obligations.items(), key=lambda kv: (kv[0][0], int(kv[0][1:]))))
@@ -147,6 +176,8 @@ def load_library(directory: str | Path | None = None, only: Iterable[Path] | Non
         supplier_types={s.code: s for s in suppliers.supplier_types},
         buyer_profiles={b.id: b for b in buyers.buyer_profiles},
         version=digest.hexdigest()[:12],
+        actors=actors,
+        mechanisms=tuple(mechanisms.mechanisms),
     )
 
 

@@ -61,3 +61,7 @@ class LanguageCues(Strict):
     vague_delay: list[PatternSpec] = Field(min_length=1)
     exception: list[PatternSpec] = Field(min_length=1)
     negation: list[PatternSpec] = Field(min_length=1)
+    fragments: dict[Name, str] = Field(
+        default_factory=dict,
+        description="Named regex pieces used as {{name}} in theme regexes ({{within:N}} is built in).",
+    )

@@ -176,10 +176,59 @@ class ParameterSpec(Strict):
         return self
 
 
+Term = Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[^\s*]+\*?( [^\s*]+\*?)*$",
+                                 description="words separated by one space; '*' only at a word's end")]
+
+
+class Scope(str, Enum):
+    """Where the concepts of a topic combination must be found together."""
+
+    sentence = "sentence"  # one sentence
+    clause = "clause"  # a sentence and its neighbours in the same section
+    article = "article"  # the deepest numbered section (title included)
+
+
+class Vocabulary(Strict):
+    """Topic vocabulary of an obligation, independent of exact wording.
+
+    ``concepts`` name lists of terms (French and English; lower case; accents optional — text and
+    terms are compared without accents; a trailing ``*`` on a word matches any ending:
+    ``sauvegard*`` = sauvegarde, sauvegardes, sauvegarder...; words of a multi-word term follow each
+    other, apostrophes and hyphens count as spaces). ``topics`` lists combinations of concepts: a
+    passage is on the obligation's topic when it contains every concept of one combination within
+    ``scope``. ``exclude`` terms veto a sentence. A passage on the topic that meets no requirement
+    makes the obligation ``weak`` with that passage as evidence; ``lacking`` says, in French, what
+    such a passage usually lacks (first reason of the verdict).
+    """
+
+    scope: Scope = Scope.sentence
+    concepts: dict[Name, list[Term]] = Field(min_length=1)
+    topics: list[list[Name]] = Field(min_length=1)
+    exclude: list[Term] = Field(default_factory=list)
+    lacking: str | None = None
+    shift_undermines: bool = Field(
+        default=False,
+        description="The duty belongs to the supplier: putting it on the client is a red flag "
+        "(e.g. backups of a hosted service), not only a weakness.",
+    )
+
+    @model_validator(mode="after")
+    def _topics_use_known_concepts(self) -> Vocabulary:
+        for combo in self.topics:
+            if not combo:
+                raise ValueError("vocabulary.topics: an empty combination would match everything")
+            unknown = [c for c in combo if c not in self.concepts]
+            if unknown:
+                raise ValueError(f"vocabulary.topics: unknown concepts {unknown}; "
+                                 f"defined concepts: {sorted(self.concepts)}")
+        return self
+
+
 class Detection(Strict):
     topic: list[PatternSpec] = Field(min_length=1)
     requirements: list[RequirementSpec] = Field(min_length=1)
     red_flags: list[RedFlagSpec] = Field(default_factory=list)
+    vocabulary: Vocabulary | None = None
 
 
 class Examples(Strict):
@@ -250,4 +299,99 @@ class ThemeFile(Strict):
         for ob in self.obligations:
             if ob.id[0] != self.theme:
                 raise ValueError(f"obligation {ob.id} does not belong to theme {self.theme}")
+        return self
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared files: actors (clause_library/_actors.yaml) and red-flag mechanisms (_mechanisms.yaml).
+
+class ActorSpec(Strict):
+    """``clause_library/_actors.yaml``: role nouns and cue words that resolve who is the supplier
+    and who is the client in a document (clausier/engine/actors.py)."""
+
+    schema_version: int = 1
+    supplier: list[Term] = Field(min_length=1)
+    client: list[Term] = Field(min_length=1)
+    first_person: list[Term] = Field(default_factory=list)
+    second_person: list[Term] = Field(default_factory=list)
+    min_mentions: int = Field(default=5, ge=1)
+    company_words: list[Term] = Field(default_factory=list)
+    duty: list[Term] = Field(min_length=1)
+    impersonal_duty: list[Term] = Field(default_factory=list)
+    commitment: list[Term] = Field(min_length=1)
+
+
+
+FRAGMENT = re.compile(r"\{\{\s*([a-z_]+)(?::(\d{1,3}))?\s*\}\}")
+#: Fragments usable in mechanism regexes; actors are filled in per document.
+MECHANISM_FRAGMENTS = ("client", "supplier", "within")
+
+
+def expand_fragments(regex: str, values: dict[str, str]) -> str:
+    """Replace {{name}} / {{within:N}} in a regex; unknown names raise ValueError."""
+
+    def sub(m: re.Match[str]) -> str:
+        name, arg = m.group(1), m.group(2)
+        if name == "within":
+            if arg is None:
+                raise ValueError("fragment {{within:N}} needs a number of characters")
+            return f"[^.;]{{0,{int(arg)}}}"
+        if name not in values:
+            raise ValueError(f"unknown fragment '{{{{{name}}}}}' (known: {', '.join(sorted({*values, 'within'}))})")
+        return values[name]
+
+    return FRAGMENT.sub(sub, regex)
+
+
+class MechanismEffect(str, Enum):
+    red_flag = "red_flag"  # the obligation is at most weak; the message is an alert
+    weakens = "weakens"  # topic evidence; the message is a reason
+    shift = "shift"  # client duty: weakens, red flag when vocabulary.shift_undermines
+
+
+class MechanismSpec(Strict):
+    """One way a contract undermines obligations, applied to every obligation it can undermine."""
+
+    name: Name
+    label: NonEmpty
+    message: NonEmpty
+    regex: str | None = None
+    builtin: Literal["client_duty"] | None = None
+    effect: MechanismEffect
+    applies_to: list[Annotated[str, Field(pattern=r"^(ALL|[A-R]|[A-R][0-9]{1,2})$")]] = Field(min_length=1)
+    needs_topic: bool = True
+    soft: bool = Field(
+        default=False,
+        description="A passage weakened this way does not undermine a firm commitment that meets "
+        "every requirement elsewhere in the contract (e.g. one hedged sentence beside firm ones).",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> MechanismSpec:
+        if (self.regex is None) == (self.builtin is None):
+            raise ValueError(f"mechanism '{self.name}': give exactly one of regex / builtin")
+        if self.regex is not None:
+            probe = expand_fragments(self.regex, {"client": "client", "supplier": "prestataire"})
+            try:
+                compiled = re.compile(probe)
+            except re.error as exc:
+                raise ValueError(f"mechanism '{self.name}': invalid regex: {exc}") from exc
+            if compiled.match(""):
+                raise ValueError(f"mechanism '{self.name}': regex matches the empty string")
+        return self
+
+    def covers(self, obligation_id: str) -> bool:
+        return any(a == "ALL" or a == obligation_id or a == obligation_id[0] for a in self.applies_to)
+
+
+class MechanismFile(Strict):
+    schema_version: Literal[1]
+    mechanisms: list[MechanismSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> MechanismFile:
+        names = [m.name for m in self.mechanisms]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate mechanism names {dupes}")
         return self
