@@ -130,12 +130,25 @@ class ActorMatcher:
         supplier = term_regex(list(actors.supplier))
         duty = term_regex(spec.duty + ["devez", "devrez", "etes tenu", "etes responsable"])
         commit = term_regex(spec.commitment)
-        gap = r"(?:[^.;:!?]{0,40}?)"  # a few words between the subject and its verb
-        parts = [rf"{client}{gap}{duty}"]
+        # the client as the subject: at the start of a clause or after a determiner, never as a
+        # complement ("du Client", "de l'établissement", "to the Customer"); no supplier in between
+        not_complement = "".join(rf"(?<!\b{w} )" for w in ("de", "a", "par", "pour", "of", "to", "by", "for", "with", "avec", "aupres"))
+        determiner = r"(?:le|la|les|l'|the|chaque|each|tout|toute|tous|ce|cet|cette|son|sa|ses|votre|your)\s*"
+        subject = rf"(?:(?:^|(?<=[,:(\"«]))\W*(?:{determiner})?{client}|{not_complement}(?<![a-z0-9']){determiner}{client})"
+        gap = rf"(?:(?!{supplier})[^.;:!?]){{0,40}}?"
+        parts = [rf"{subject}{gap}{duty}"]
+        if actors.first_person_supplier:  # "vous devez", "you must"
+            parts.append(rf"(?<![a-z0-9]){term_regex(spec.second_person)}{gap}{duty}")
+        commit_gap = r"(?:[^.;:!?]{0,40}?)"
         if spec.impersonal_duty:
-            parts.append(rf"{term_regex(spec.impersonal_duty)}[\s']{{0,3}}(?:l'|la\s+|le\s+|du\s+|des\s+|the\s+|its\s+)?{client}")
+            impersonal = term_regex(spec.impersonal_duty)
+            # "il appartient au Client", "à la charge du Client"; second-person forms stand alone
+            parts.append(rf"{impersonal}[\s']{{0,3}}(?:l'|la\s+|le\s+|du\s+|des\s+|the\s+|its\s+)?{client}")
+            if actors.first_person_supplier:
+                parts.append(term_regex(["il vous appartient", "il vous incombe", "il vous revient", "vous incombe",
+                                         "your responsibility", "your sole responsibility"]))
         self.client_duty_rx = re.compile("|".join(f"(?:{p})" for p in parts))
-        self.supplier_commit_rx = re.compile(rf"{supplier}{gap}{commit}")
+        self.supplier_commit_rx = re.compile(rf"{supplier}{commit_gap}{commit}")
 
     def client_duty(self, folded_sentence: str) -> tuple[int, int] | None:
         """Span of a duty put on the client, when the supplier does not commit in the same sentence."""

@@ -137,9 +137,10 @@ class Engine:
         Every requirement and red flag keeps at least one evidence (the verdict needs them)."""
         text = parsed.document.text
         permissive = {r.name: r.permissive_ok for r in ob.detection.requirements}
-        seen: dict[tuple[int, str, str | None], Evidence] = {}
+        seen: dict[tuple[int, str, str | None, str | None], Evidence] = {}
         for h in sorted(hits, key=lambda h: (_ROLE_RANK[h.role], -h.score, h.start)):
-            key = (h.sentence, h.role, h.requirement)
+            # a mechanism's passage is kept beside a rule's passage on the same sentence (its reason differs)
+            key = (h.sentence, h.role, h.requirement, h.rule if h.detector == "mechanism" else None)
             if key in seen:
                 continue
             sent = parsed.structure.sentences[h.sentence]

@@ -167,7 +167,12 @@ def assess(
             missing_labels = [r.label for r in obligation.detection.requirements if r.name in unmet]
             what = lacking or ", ".join(missing_labels) or "un engagement ferme"
             lead.insert(0, f"Sujet abordé ({topic.article}) sans engagement suffisant : il manque {what}.")
-        reasons = lead + reasons
+        # then what is wrong (alerts, absent or unfirm elements, figures) before what was found
+        def rank(r: str) -> int:
+            if r.startswith("Point d'alerte"):
+                return 0
+            return 2 if r.startswith("Élément trouvé") or r.endswith(": conforme.") else 1
+        reasons = lead + sorted(reasons, key=rank)
     firm_count = sum(1 for e in rule_evidence if e.firm and e.role == "requirement")
     if status == "present":
         confidence = min(0.95, 0.6 + 0.1 * firm_count)
