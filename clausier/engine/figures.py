@@ -59,6 +59,9 @@ _FREQ_ADJ = {
     "mensuel": 12, "mensuelle": 12, "mensuellement": 12, "monthly": 12,
     "hebdomadaire": 52, "weekly": 52, "quotidien": 365, "quotidienne": 365, "quotidiennement": 365,
     "journalier": 365, "journalière": 365, "daily": 365,
+    "chaque jour": 365, "chaque nuit": 365, "toutes les nuits": 365, "each day": 365, "every night": 365,
+    "nightly": 365, "chaque semaine": 52, "each week": 52, "chaque mois": 12, "each month": 12,
+    "chaque trimestre": 4, "each quarter": 4, "chaque semestre": 2,
 }
 _FREQ_ADJ_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _FREQ_ADJ), key=len, reverse=True)) + r")\b", re.I)
 _PER_YEAR = {"an": 1, "année": 1, "annee": 1, "year": 1, "mois": 12, "month": 12, "semaine": 52, "week": 52,
