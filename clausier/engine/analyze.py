@@ -164,7 +164,8 @@ class Engine:
 
     def _figures(self, ob: Obligation, evidence: list[Evidence], parsed: Parsed) -> tuple[dict[str, list[fig.Figure]], bool]:
         out: dict[str, list[fig.Figure]] = {}
-        usable = [e for e in evidence if e.role != "red_flag" and e.detector not in ("classifier", "vocabulary")]
+        usable = [e for e in evidence if e.role != "red_flag" and e.detector != "classifier"
+                  and not (e.detector == "vocabulary" and e.role == "topic")]
         for param in ob.parameters:
             texts: dict[tuple[int, int], str] = {}
             for e in usable:

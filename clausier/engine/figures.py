@@ -63,6 +63,8 @@ _FREQ_ADJ = {
     "nightly": 365, "chaque semaine": 52, "each week": 52, "chaque mois": 12, "each month": 12,
     "chaque trimestre": 4, "each quarter": 4, "chaque semestre": 2,
 }
+_FREQ_ADJ.update({w + "s": v for w, v in list(_FREQ_ADJ.items())
+                  if w.endswith(("el", "elle", "ier", "ière", "ien", "ienne", "aire")) and " " not in w})
 _FREQ_ADJ_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _FREQ_ADJ), key=len, reverse=True)) + r")\b", re.I)
 _PER_YEAR = {"an": 1, "année": 1, "annee": 1, "year": 1, "mois": 12, "month": 12, "semaine": 52, "week": 52,
              "jour": 365, "day": 365, "trimestre": 4, "quarter": 4, "semestre": 2}

@@ -131,6 +131,13 @@ class _CompiledVocabulary:
     spec: Vocabulary
     concepts: dict[str, tuple[tuple[str, ...], ...]]
     exclude: tuple[tuple[str, ...], ...]
+    requirements: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()  # (requirement, terms)
+
+
+#: A requirement term right after one of these words is negated ("sans autorisation", "without consent").
+_NEGATED = re.compile(r"(?:^|[^a-z0-9])(?:sans|aucune?|pas de|pas d|ni|without|no|not|non|never|jamais)"
+                      r"(?:[\s'-]+[a-z0-9]+){0,2}[\s'-]*$")
+REQUIREMENT_SCORE = 0.45
 
 
 class VocabularyDetector:
@@ -146,7 +153,9 @@ class VocabularyDetector:
             if voc is None:
                 continue
             concepts = {name: tuple(term_words(t) for t in terms) for name, terms in voc.concepts.items()}
-            self.items.append(_CompiledVocabulary(ob.id, voc, concepts, tuple(term_words(t) for t in voc.exclude)))
+            reqs = tuple((r.name, tuple(term_words(t) for t in r.terms)) for r in ob.detection.requirements if r.terms)
+            self.items.append(_CompiledVocabulary(ob.id, voc, concepts, tuple(term_words(t) for t in voc.exclude),
+                                                  reqs))
 
     def detect(self, parsed: Parsed, language: str) -> list[Hit]:
         if not self.items:
@@ -209,6 +218,21 @@ class VocabularyDetector:
                         candidates.append((-len(here), si, "+".join(combo), span))
                         break
             candidates.sort()
+            on_topic = {si for _n, si, _r, _s in candidates}
+            for req_name, variants in item.requirements:
+                # the element named in other words, in a sentence on the obligation's topic
+                best: dict[int, tuple[int, int]] = {}
+                for words in variants:
+                    for a, b in spans_of(words):
+                        si = sentence_of(a)
+                        if si is None or si not in on_topic or si in best:
+                            continue
+                        if _NEGATED.search(index.text[max(sentences[si].start, a - 30):a]):
+                            continue
+                        best[si] = (a, b)
+                for si, (a, b) in sorted(best.items())[:MAX_PASSAGES]:
+                    hits.append(Hit(item.obligation_id, "requirement", req_name, f"vocabulaire:{req_name}",
+                                    self.name, a, min(b, sentences[si].end), si, REQUIREMENT_SCORE))
             for neg, si, rule, (a, b) in candidates[:MAX_PASSAGES]:
                 score = round(VOCABULARY_SCORE + 0.02 * min(-neg, 5), 3)
                 hits.append(Hit(item.obligation_id, "topic", None, f"vocabulaire:{rule}", self.name,

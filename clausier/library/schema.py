@@ -21,6 +21,9 @@ SUPPLIER_TYPES = ("EDI", "SAAS", "HEB", "MAINT", "TLC", "RDV", "DM", "DEV", "FAI
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 ObligationId = Annotated[str, Field(pattern=r"^[A-R][0-9]{1,2}$")]
 NonEmpty = Annotated[str, Field(min_length=1)]
+#: A vocabulary term: words separated by one space, lower case, accents optional, '*' at a word's end.
+Term = Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[^\s*]+\*?( [^\s*]+\*?)*$",
+                                 description="words separated by one space; '*' only at a word's end")]
 
 
 class Strict(BaseModel):
@@ -127,6 +130,12 @@ class RequirementSpec(Strict):
         description="The element is a right of the client ('le Client peut auditer'): "
         "'peut/pourra' does not weaken it.",
     )
+    terms: list[Term] = Field(
+        default_factory=list,
+        description="Vocabulary of the element (words, any wording): met by a firm sentence on the "
+        "obligation's vocabulary topic that contains one of these terms, not negated just before "
+        "(« sans », « aucun », 'without').",
+    )
 
 
 class ParameterKind(str, Enum):
@@ -174,10 +183,6 @@ class ParameterSpec(Strict):
             if not numeric and not isinstance(value, list):
                 raise ValueError(f"parameter '{self.name}': threshold '{key}' must be a list")
         return self
-
-
-Term = Annotated[str, Field(min_length=2, max_length=80, pattern=r"^[^\s*]+\*?( [^\s*]+\*?)*$",
-                                 description="words separated by one space; '*' only at a word's end")]
 
 
 class Scope(str, Enum):
