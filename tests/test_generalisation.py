@@ -65,7 +65,7 @@ def _topic_sentences(nlp, library, oid, text):
     det = VocabularyDetector(library, [library.get(oid)])
     hits = det.detect(parsed, "fr")
     return [doc.text[parsed.structure.sentences[h.sentence].start:parsed.structure.sentences[h.sentence].end]
-            for h in hits]
+            for h in hits if h.role == "topic"]
 
 
 TEXT = ("Article 1 - Protection\n\nLe fournisseur conserve des copies de sécurité des dossiers.\n"
