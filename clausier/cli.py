@@ -242,8 +242,8 @@ def cmd_library(args: argparse.Namespace) -> int:
     library = load_library(args.dir if getattr(args, "dir", None) else args.library)
     if args.library_cmd == "validate":
         print(f"Bibliothèque valide : {len(library.obligations)} obligations, {len(library.themes)} thèmes, "
-              f"{len(library.buyer_profiles)} profils acheteurs, {len(library.supplier_types)} types de fournisseurs "
-              f"(version {library.version}).")
+              f"{len(library.buyer_profiles)} profils acheteurs, {len(library.supplier_types)} types de fournisseurs ; "
+              f"version {library.version_label}.")
         return 0
     if args.library_cmd == "list":
         for ob in library.obligations.values():
