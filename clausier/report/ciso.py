@@ -143,7 +143,8 @@ def assessments(report: Report, library: Library) -> list[PointAssessment]:
 
 def _header(report: Report, library: Library) -> str:
     doc = report.document
-    return (f"Revue clausier (bibliothèque {library.version_label}) du contrat « {doc.get('name', '')} » "
+    return (f"Revue clausier (bibliothèque {library.release or 'non versionnée'}, empreinte {library.version}) "
+            f"du contrat « {doc.get('name', '')} » "
             f"(SHA-256 {doc.get('sha256', '')}), profil {report.profile.get('label', report.profile.get('id', ''))}.")
 
 
