@@ -17,7 +17,7 @@ from clausier.errors import ClausierError, InputDocumentError, UsageError
 from clausier.ingest import DEFAULT_LIMITS, Limits
 
 SUPPORTED = {".pdf", ".docx", ".txt", ".md"}
-FORMATS_CHECK = ("text", "json", "md", "html", "docx", "questions", "questions-docx", "xlsx", "csv")
+FORMATS_CHECK = ("text", "json", "md", "html", "docx", "questions", "questions-docx", "xlsx", "csv", "ciso")
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -242,8 +242,8 @@ def cmd_library(args: argparse.Namespace) -> int:
     library = load_library(args.dir if getattr(args, "dir", None) else args.library)
     if args.library_cmd == "validate":
         print(f"Bibliothèque valide : {len(library.obligations)} obligations, {len(library.themes)} thèmes, "
-              f"{len(library.buyer_profiles)} profils acheteurs, {len(library.supplier_types)} types de fournisseurs "
-              f"(version {library.version}).")
+              f"{len(library.buyer_profiles)} profils acheteurs, {len(library.supplier_types)} types de fournisseurs ; "
+              f"version {library.version_label}.")
         return 0
     if args.library_cmd == "list":
         for ob in library.obligations.values():
@@ -325,8 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--supplier-type", default=None, help="type de fournisseur : EDI, SAAS, HEB, MAINT, TLC, RDV, DM, DEV, FAI")
     p.add_argument("--format", default="text", choices=FORMATS_CHECK,
                    help="text (défaut), json, md, html ; docx (copie annotée d'un DOCX ou revue citée) ; "
-                        "questions / questions-docx (questionnaire fournisseur) ; xlsx / csv (grille). "
-                        "docx, questions-docx et xlsx exigent -o")
+                        "questions / questions-docx (questionnaire fournisseur) ; xlsx / csv (grille) ; "
+                        "ciso (audit à importer dans CISO Assistant). docx, questions-docx, xlsx et ciso exigent -o")
     p.add_argument("-o", "--output", help="fichier de sortie (ou dossier si plusieurs contrats : "
                                           "un fichier <nom du contrat>.<extension> chacun)")
     _add_review_options(p)

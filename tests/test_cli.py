@@ -27,7 +27,7 @@ def test_cli_check_json_follows_report_contract(tmp_path):
     assert code == 1
     data = json.loads(out.read_text(encoding="utf-8"))
     ids = [f["obligation_id"] for f in data["findings"]]
-    assert len(ids) == 70 and len(set(ids)) == 70
+    assert len(ids) == 74 and len(set(ids)) == 74  # library 2026.2: 70 + D5, E4, H5, L4
     text = (ROOT / "examples" / "contrat_exemple.docx")
     assert text.exists()
     for f in data["findings"]:
@@ -100,7 +100,8 @@ def test_cli_parse_outline(capsys):
 
 def test_cli_library_validate_and_list(capsys):
     assert main(["library", "validate"]) == 0
-    assert "70 obligations" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "74 obligations" in out and "version 2026.2 (empreinte " in out
     assert main(["library", "show", "g1"]) == 0
     assert '"id": "G1"' in capsys.readouterr().out
 

@@ -124,7 +124,7 @@ class Engine:
             profile={"id": profile.id, "label": profile.label, "supplier_type": supplier,
                      "threshold_key": profile.threshold_key},
             findings=findings,
-            tool={"name": "clausier", "version": __version__, "library_version": self.library.version,
+            tool={"name": "clausier", "version": __version__, **self.library.tool_metadata(),
                   "analysed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                   "classifier": dict(self.classifier)},
         )

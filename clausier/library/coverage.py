@@ -2,7 +2,9 @@
 
 ``clause_library/references.yaml`` lists the reference points the library is expected to cover:
 every control point of the Club RSSI Santé clausier v2024, every clause 1° to 14° of article
-R.1111-11 of the code de la santé publique and every point a) to h) of GDPR art. 28(3). A point
+R.1111-11 of the code de la santé publique, every point a) to h) of GDPR art. 28(3), and, for
+NIS2, the contract-relevant measures of ANSSI's ReCyF v2.5 and points 5.1.4 a) to h) and 5.1.7
+of the annex of Implementing Regulation (EU) 2024/2690 (sources of kind ``nis2``). A point
 is *covered* when at least one obligation cites it in its ``sources`` (same kind, same reference
 once normalised); a point covered by no obligation on purpose carries an ``out_of_scope`` reason.
 
@@ -39,6 +41,8 @@ class Framework(str, Enum):
     clausier_v2024 = "clausier_v2024"
     csp_r1111_11 = "csp_r1111_11"
     rgpd_28_3 = "rgpd_28_3"
+    recyf_v2_5 = "recyf_v2_5"
+    cir_2024_2690 = "cir_2024_2690"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,20 @@ FRAMEWORKS: dict[Framework, FrameworkInfo] = {
         example="art. 28.3.a",
         namespace=re.compile(r"^art\.28\.3(?![\d])"),
         point=re.compile(r"^art\.28\.3\.[a-z]$"),
+    ),
+    Framework.recyf_v2_5: FrameworkInfo(
+        kind=SourceKind.nis2,
+        title="ReCyF v2.5 (ANSSI, NIS2, 17/03/2026) — mesures touchant les contrats de prestataires",
+        example="ReCyF 3.B.1",
+        namespace=re.compile(r"^recyf\b"),
+        point=re.compile(r"^recyf \d+(\.[a-z])?\.\d+$"),
+    ),
+    Framework.cir_2024_2690: FrameworkInfo(
+        kind=SourceKind.nis2,
+        title="Règlement d'exécution (UE) 2024/2690, annexe 5.1.4 a) à h) et 5.1.7 — sécurité de la chaîne d'approvisionnement",
+        example="CIR 2024/2690 annexe 5.1.4.a",
+        namespace=re.compile(r"^cir 2024/2690\b"),
+        point=re.compile(r"^cir 2024/2690 annexe \d+(\.\d+)+(\.[a-z])?$"),
     ),
 }
 

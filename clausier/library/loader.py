@@ -7,6 +7,7 @@ Layout::
       _language.yaml                                    commitment-strength cues (LanguageCues)
       profiles/suppliers.yaml, profiles/buyers.yaml     supplier types and buyer profiles
       references.yaml                                   reference points (coverage table, not a theme)
+      library.yaml                                      release number, references followed, change log
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from clausier.errors import LibraryError
 from clausier.library.profiles import BuyerFile, BuyerProfile, LanguageCues, SupplierFile, SupplierType
+from clausier.library.release import LIBRARY_FILE, LibraryInfo, load_library_info
 from clausier.library.schema import ActorSpec, MechanismFile, MechanismSpec, Obligation, ThemeFile, expand_fragments
 
 DEFAULT_LIBRARY_DIR = Path(__file__).resolve().parents[2] / "clause_library"
@@ -38,9 +40,28 @@ class Library:
     language: LanguageCues
     supplier_types: dict[str, SupplierType]
     buyer_profiles: dict[str, BuyerProfile]
-    version: str = field(default="")
+    version: str = field(default="")  # content digest of the YAML files
+    info: LibraryInfo | None = None  # library.yaml: release number, references, change log
     actors: ActorSpec | None = None  # _actors.yaml: who is the supplier / the client
     mechanisms: tuple[MechanismSpec, ...] = ()  # _mechanisms.yaml: red flags by mechanism
+
+    @property
+    def release(self) -> str:
+        """The published library version ('2026.1'), or '' for an unversioned library."""
+        return self.info.version if self.info is not None else ""
+
+    def tool_metadata(self) -> dict[str, Any]:
+        """The library fields of a report's ``tool`` block: release (else digest), digest, references."""
+        return {
+            "library_version": self.release or self.version,
+            "library_digest": self.version,
+            "library_references": [f"{r.title} : {r.edition}" for r in self.info.references] if self.info else [],
+        }
+
+    @property
+    def version_label(self) -> str:
+        """'2026.1 (empreinte 1a2b3c4d5e6f)': what the reports print."""
+        return f"{self.release} (empreinte {self.version})" if self.release else f"non versionnée (empreinte {self.version})"
 
     def get(self, obligation_id: str) -> Obligation:
         try:
@@ -119,7 +140,7 @@ def _validate(model: type[BaseModel], path: Path, fragments: dict[str, str] | No
 
 
 #: YAML files of the library directory that are not theme files (read by other modules).
-NON_THEME_FILES = frozenset({"references.yaml"})  # reference points: clausier.library.coverage
+NON_THEME_FILES = frozenset({"references.yaml", LIBRARY_FILE})  # coverage points; release and change log
 
 
 def theme_paths(root: Path) -> list[Path]:
@@ -167,6 +188,10 @@ def load_library(directory: str | Path | None = None, only: Iterable[Path] | Non
     mechanisms = _validate(MechanismFile, mechanisms_path)
     suppliers = _validate(SupplierFile, profiles_dir / "suppliers.yaml")
     buyers = _validate(BuyerFile, profiles_dir / "buyers.yaml")
+    info = None
+    if (root / LIBRARY_FILE).is_file():  # optional: a library without it is reported "non versionnée"
+        digest.update((root / LIBRARY_FILE).read_bytes())
+        info = load_library_info(root, _read_yaml(root / LIBRARY_FILE))
     ordered = dict(sorted(obligations.items(), key=lambda kv: (kv[0][0], int(kv[0][1:]))))
     return Library(
         directory=root,
@@ -176,6 +201,7 @@ def load_library(directory: str | Path | None = None, only: Iterable[Path] | Non
         supplier_types={s.code: s for s in suppliers.supplier_types},
         buyer_profiles={b.id: b for b in buyers.buyer_profiles},
         version=digest.hexdigest()[:12],
+        info=info,
         actors=actors,
         mechanisms=tuple(mechanisms.mechanisms),
     )

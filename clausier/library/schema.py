@@ -50,6 +50,7 @@ class SourceKind(str, Enum):
     secnumcloud = "secnumcloud"
     ccag_tic = "ccag_tic"
     cnil = "cnil"
+    nis2 = "nis2"  # NIS2 texts: ANSSI ReCyF ('ReCyF 3.B.1'), Implementing Regulation (EU) 2024/2690 ('CIR 2024/2690 annexe 5.1.4.a')
     other = "other"
 
 

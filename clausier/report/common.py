@@ -325,7 +325,16 @@ def document_facts(report: Report) -> list[tuple[str, str]]:
         facts.append(("Type de fournisseur", str(prof["supplier_type"])))
     facts += [
         ("Analyse", format_datetime(tool.get("analysed_at"))),
-        ("Bibliothèque", f"version {tool.get('library_version', '?')} (clausier {tool.get('version', '?')})"),
-        ("Export", today()),
+        ("Bibliothèque", library_line(tool)),
     ]
+    if tool.get("library_references"):
+        facts.append(("Référentiels", " ; ".join(tool["library_references"])))
+    facts.append(("Export", today()))
     return facts
+
+
+def library_line(tool: dict) -> str:
+    """'version 2026.2 (empreinte 1a2b…, clausier 0.1.0)': which library edition a review used."""
+    digest = tool.get("library_digest")
+    extra = f"empreinte {digest}, " if digest and digest != tool.get("library_version") else ""
+    return f"version {tool.get('library_version', '?')} ({extra}clausier {tool.get('version', '?')})"

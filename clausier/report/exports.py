@@ -3,6 +3,7 @@
     data = export(report, library, "html")                       # bytes, ready to save or download
     data = export(report, library, "docx", source_path=path)     # DOCX contract: annotated copy
     data = export_comparison(reports, library, "xlsx")           # tender matrix of several offers
+    data = export(report, library, "ciso")                       # CISO Assistant audit (clausier v2024)
 
 ``FORMATS`` describes each format (French label, file extension, MIME type, binary or not).
 Reviewer decisions are taken from ``report.overrides`` (see :func:`clausier.review.apply_overrides`).
@@ -67,6 +68,14 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat(
             "csv", "Matrice de comparaison (CSV, séparateur ;)", "csv", "text/csv; charset=utf-8", False
         ),
+        ExportFormat(
+            "ciso",
+            "CISO Assistant : audit du clausier v2024 (Excel à importer)",
+            "xlsx",
+            _XLSX_MIME,
+            True,
+            "ciso.xlsx",
+        ),
     )
 }
 COMPARISON_FORMATS = ("xlsx", "csv")
@@ -96,6 +105,10 @@ def export(
         if source_bytes is not None and report.document.get("format") == "docx":
             return annotated_docx(report, library, source_bytes)
         return review_docx(report, library)
+    if fmt == "ciso":
+        from clausier.report.ciso import ciso_xlsx
+
+        return ciso_xlsx(report, library)
     if fmt == "questions-docx":
         from clausier.report.questionnaire import questionnaire_docx
 

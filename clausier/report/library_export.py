@@ -40,7 +40,7 @@ def _title(library: Library, profile_id: str, supplier_type: str | None) -> tupl
 def export_markdown(library: Library, profile_id: str, supplier_type: str | None) -> str:
     title, subtitle = _title(library, profile_id, supplier_type)
     obs = applicable_obligations(library, profile_id, supplier_type)
-    lines = [f"# {title}", "", subtitle, "", f"Bibliothèque clausier {library.version}, {date.today():%d/%m/%Y}.", ""]
+    lines = [f"# {title}", "", subtitle, "", f"Bibliothèque clausier {library.version_label}, {date.today():%d/%m/%Y}.", ""]
     n = 0
     for theme, tf in library.themes.items():
         items = [o for o in obs if o.id[0] == theme]
@@ -70,7 +70,7 @@ def export_docx(library: Library, profile_id: str, supplier_type: str | None, pa
     d.add_heading(title, level=0)
     d.add_paragraph(subtitle)
     note = d.add_paragraph(
-        f"Clauses types proposées par la bibliothèque clausier (version {library.version}, "
+        f"Clauses types proposées par la bibliothèque clausier (version {library.version_label}, "
         f"{date.today():%d/%m/%Y}), à adapter au contrat. Les références entre crochets indiquent "
         "l'obligation de la bibliothèque et son fondement.")
     note.runs[0].italic = True

@@ -230,7 +230,7 @@ def _summary_sheet(
             + (f" ; fournisseur {prof['supplier_type']}" if prof.get("supplier_type") else ""),
         ]
     )
-    s.write(["Bibliothèque", f"version {library.version}", "Établi le", c.today()])
+    s.write(["Bibliothèque", f"version {library.version_label}", "Établi le", c.today()])
     s.row += 1
     s.write(
         [

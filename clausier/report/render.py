@@ -7,6 +7,7 @@ from typing import Any
 
 from clausier.engine.results import Finding, Report
 from clausier.library.loader import Library
+from clausier.report.common import library_line
 
 STATUS_FR = {"present": "Présent", "weak": "Faible", "missing": "Absent", "not_applicable": "Non applicable"}
 SEVERITY_FR = {"critical": "critique", "major": "majeure", "minor": "mineure"}
@@ -58,6 +59,7 @@ def to_text(report: Report, library: Library) -> str:
         f"Résultat : {s['present']} présentes, {s['weak']} faibles, {s['missing']} absentes, "
         f"{s['red_flags']} alertes (sur {s['applicable']} obligations applicables).",
     ]
+    out.append(f"Bibliothèque : {library_line(report.tool)}")
     out += [f"Avertissement : {w}" for w in doc.get("warnings", [])]
     out.append("")
     for f in ordered_findings(report):
