@@ -194,6 +194,9 @@ def detail(a: Analysis, library: Library, select_key: str) -> None:
     # The engine's order (not the reviewed one): a decision must not reorder the choices under the reviewer.
     options = [f.obligation_id for f in sorted(logic.applicable(report), key=lambda f: (
         logic.STATUS_ORDER[f.status], not f.red_flag, logic.SEVERITY_ORDER[f.severity], f.obligation_id))]
+    toast = st.session_state.pop("_toast", None)
+    if toast:
+        st.toast(toast, icon=":material/check_circle:")
     kept = st.session_state.pop(f"_keep_{a.sha256}", None)
     if kept in options:
         st.session_state[select_key] = kept
@@ -313,7 +316,8 @@ def decision_form(a: Analysis, f: Finding) -> None:
     if submitted:
         state.save_decision(a, f, status, comment, reviewer)
         keep_obligation(a.sha256, f.obligation_id)
-        st.toast(f"Décision enregistrée pour {f.obligation_id}.", icon=":material/check_circle:")
+        # Shown by the next run (a toast sent just before st.rerun() can be lost).
+        st.session_state["_toast"] = f"Décision enregistrée pour {f.obligation_id}."
         st.rerun()
     if f.obligation_id in report.overrides:
         if st.button("Annuler ma décision (revenir au verdict de l'outil)", key=f"clear_{a.sha256}_{f.obligation_id}"):
