@@ -41,15 +41,30 @@ def _add_review_options(p: argparse.ArgumentParser) -> None:
 
 
 def expand_inputs(paths: list[str]) -> list[Path]:
-    """Files as given; a directory contributes its supported files (sorted, non-recursive)."""
+    """Files as given; a directory contributes its supported files (sorted, non-recursive).
+    The other files of a directory are listed on stderr as skipped (hidden files excepted)."""
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(c for c in p.iterdir() if c.is_file() and c.suffix.lower() in SUPPORTED))
+            files = sorted(c for c in p.iterdir() if c.is_file() and not c.name.startswith("."))
+            out.extend(c for c in files if c.suffix.lower() in SUPPORTED)
+            for c in files:
+                if c.suffix.lower() not in SUPPORTED:
+                    _err(f"ignoré : « {c.name} » ({_skip_reason(c)}).")
         else:
             out.append(p)
     return out
+
+
+def _skip_reason(path: Path) -> str:
+    if path.suffix.lower() in (".doc", ".odt", ".rtf", ".pages", ".wpd"):
+        return "format de traitement de texte non pris en charge : enregistrez-le en .docx ou en PDF"
+    return "format non pris en charge : PDF, DOCX, TXT ou MD attendu"
+
+
+EXIT_1_NOTE = ("code de sortie 1 : des points du contrat sont à revoir (ce n'est pas une erreur ; "
+               "0 = rien à signaler, 2 = fichier ou commande en erreur).")
 
 
 def _err(message: str) -> None:
@@ -175,7 +190,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             _err(str(exc))
             errors += 1
             continue
-        data = export(report, engine.library, args.format, source_path=src)
+        data = export(report, engine.library, args.format, source_path=src, all_questions=args.all_questions)
         target = _output_path(args.output, src, args.format, many, written)
         if target is None:
             sys.stdout.write(data.decode("utf-8"))
@@ -187,6 +202,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if errors:
         _err(f"{errors} fichier(s) n'ont pas pu être analysés.")
         return 2
+    if worst == 1:
+        _err(EXIT_1_NOTE)
     return worst
 
 
@@ -233,7 +250,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if failed:
         _err(f"{len(failed)} fichier(s) n'ont pas pu être analysés (listés dans la matrice).")
         return 2
-    return 1 if any(_flagged(r) for r in reports) else 0
+    if any(_flagged(r) for r in reports):
+        _err(EXIT_1_NOTE)
+        return 1
+    return 0
 
 
 def cmd_library(args: argparse.Namespace) -> int:
@@ -301,15 +321,53 @@ def ui_command(port: int, script: Path = UI_SCRIPT) -> list[str]:
             "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
 
 
+class _Stopped(Exception):
+    """SIGTERM or SIGHUP received by `clausier ui`."""
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """Linux: the Streamlit child gets SIGTERM when `clausier ui` dies, even killed with SIGKILL."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
+    """Run the Streamlit review view as a child process that never outlives this command."""
     import os
+    import signal
     import subprocess
 
     if not UI_SCRIPT.is_file():
         raise UsageError(f"interface introuvable : {UI_SCRIPT} (installez clausier depuis le dépôt).", code="U004")
-    print(f"clausier : interface sur http://127.0.0.1:{args.port} (Ctrl+C pour arrêter)", file=sys.stderr)
+    print(f"clausier : ouvrez http://127.0.0.1:{args.port} dans votre navigateur (l'interface démarre en "
+          "quelques secondes ; Ctrl+C pour arrêter)", file=sys.stderr)
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    return subprocess.call(ui_command(args.port), cwd=UI_SCRIPT.parents[1], env=env)
+    proc = subprocess.Popen(ui_command(args.port), cwd=UI_SCRIPT.parents[1], env=env,
+                            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return proc.wait()
+    except _Stopped as exc:
+        return 128 + int(exc.args[0])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -329,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "ciso (audit à importer dans CISO Assistant). docx, questions-docx, xlsx et ciso exigent -o")
     p.add_argument("-o", "--output", help="fichier de sortie (ou dossier si plusieurs contrats : "
                                           "un fichier <nom du contrat>.<extension> chacun)")
+    p.add_argument("--all-questions", action="store_true",
+                   help="questionnaire complet (par défaut : les questions les plus importantes, 15 au plus)")
     _add_review_options(p)
     _add_limit_options(p)
     p.add_argument("--no-model", action="store_true", help="ne pas utiliser le classifieur entraîné (models/)")

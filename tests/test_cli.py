@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,115 @@ def test_cli_closed_output_pipe_is_not_a_crash(tmp_path):
     _, err = proc.communicate(timeout=300)
     assert b"Traceback" not in err, err.decode()
     assert proc.returncode == 0
+
+
+# ------------------------------------------------------------------------------ issue 16
+def test_cli_text_report_opens_with_conclusion_and_ends_with_summary_and_next_step(capsys):
+    code = main(["check", str(ROOT / "examples" / "contrat_exemple.pdf"), "--profile", "liberal",
+                 "--supplier-type", "SAAS"])
+    captured = capsys.readouterr()
+    lines = captured.out.rstrip().splitlines()
+    assert code == 1
+    assert lines[3] == "CONCLUSION" and lines[4].startswith("  À ne pas signer en l'état")
+    assert lines[-4] == "EN RÉSUMÉ" and lines[-1].startswith("  Prochaine étape : envoyer au fournisseur")
+    assert "obligations applicables" in lines[-3]
+    assert "p. 1, art. 6" in captured.out  # citations read 'p. 6, art. 10'
+    assert "l'EEE" in captured.out and "l'eee" not in captured.out  # acronyms keep their case
+    # Exit code 1 explained in one line, on stderr: points to review, not an error.
+    note = [line for line in captured.err.splitlines() if "code de sortie 1" in line]
+    assert len(note) == 1 and "à revoir" in note[0] and "pas une erreur" in note[0]
+
+
+def test_cli_export_says_exit_code_1_means_points_to_review(tmp_path, capsys):
+    out = tmp_path / "rapport.html"
+    assert main(["check", str(ROOT / "examples" / "contrat_exemple.docx"), "--format", "html", "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-2].endswith(f"rapport écrit dans {out}")
+    assert err[-1].startswith("clausier : code de sortie 1 : des points du contrat sont à revoir")
+
+
+def test_cli_folder_lists_skipped_files(tmp_path, capsys):
+    src = tmp_path / "offres"
+    src.mkdir()
+    fx.write_txt(src / "a.txt", fx.contract_sections())
+    (src / "ancien.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    (src / "tableau.xlsx").write_bytes(b"PK\x03\x04")
+    (src / ".DS_Store").write_bytes(b"\x00")
+    outdir = tmp_path / "rapports"
+    assert main(["check", str(src), "--format", "json", "-o", f"{outdir}/"]) == 1
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in outdir.iterdir()) == ["a.txt.json"]
+    assert "ignoré : « ancien.doc »" in err and ".docx ou en PDF" in err
+    assert "ignoré : « tableau.xlsx »" in err and ".DS_Store" not in err
+
+
+def test_cli_questionnaire_short_by_default_full_on_demand(tmp_path):
+    from clausier.report.questionnaire import SHORT_LIMIT
+
+    src = ROOT / "examples" / "contrat_exemple.pdf"
+    short, full = tmp_path / "q.txt", tmp_path / "q-complet.txt"
+    assert main(["check", str(src), "--format", "questions", "-o", str(short)]) == 1
+    assert main(["check", str(src), "--format", "questions", "--all-questions", "-o", str(full)]) == 1
+    count = lambda p: len(re.findall(r"^  Question \d+ ", p.read_text(encoding="utf-8"), flags=re.MULTILINE))  # noqa: E731
+    assert count(short) == SHORT_LIMIT < count(full)
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"  # a zombie has stopped
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_cli_ui_stopping_the_command_stops_its_streamlit_child(tmp_path, sig):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    if not Path("/proc").is_dir():
+        pytest.skip("/proc absent : test Linux")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CLAUSIER_DB": str(tmp_path / "d.sqlite3"), "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen([sys.executable, "-m", "clausier", "ui", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = None
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("l'interface n'a pas démarré")
+        kids = _children(parent.pid)
+        assert len(kids) == 1
+        child = kids[0]
+        parent.send_signal(getattr(signal, sig))
+        parent.wait(timeout=20)
+        deadline = time.monotonic() + 20
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(child), "Streamlit tourne encore après l'arrêt de « clausier ui »"
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+        assert b"ouvrez http://127.0.0.1:" in parent.stderr.read()
+    finally:
+        for pid in (parent.pid, child):
+            if pid and _alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -265,14 +265,14 @@ def test_questionnaire_text_and_docx_ask_about_every_weak_and_missing(contracts,
     _, report = contracts["txt"]
     expected = {k for k, v in _expected(json_reports["txt"]).items() if v in ("weak", "missing")}
     n_questions = sum(len(library.get(k).questions) for k in expected)
-    text = export(report, library, "questions").decode("utf-8")
+    text = export(report, library, "questions", all_questions=True).decode("utf-8")
     assert set(re.findall(r"réf\. ([A-R]\d+)\)", text)) == expected
     numbers = [int(n) for n in re.findall(r"^  Question (\d+) ", text, flags=re.MULTILINE)]
     assert numbers == list(range(1, n_questions + 1))
     assert "Madame, Monsieur" in text and report.document["name"] in text
     assert "Faible" not in text and "Absent" not in text  # internal verdicts stay internal
 
-    wdoc = docx.Document(io.BytesIO(export(report, library, "questions-docx")))
+    wdoc = docx.Document(io.BytesIO(export(report, library, "questions-docx", all_questions=True)))
     paras = [p.text for p in wdoc.paragraphs]
     asked = [t for t in paras if re.match(r"Question \d+ ", t)]
     assert len(asked) == n_questions
@@ -448,3 +448,119 @@ def test_markdown_neutralises_links_and_images(contracts, library):
     )
     _, report = contracts["txt"]
     assert "](" not in export(report, library, "md").decode("utf-8")
+
+
+# ----------------------------------------------------------------------------------- issue 16
+def test_short_questionnaire_asks_the_most_urgent_first(contracts, library):
+    import docx
+
+    from clausier.report.questionnaire import SHORT_LIMIT
+
+    _, report = contracts["txt"]
+    text = export(report, library, "questions").decode("utf-8")
+    asked = re.findall(r"^  Question (\d+) \(.*réf\. ([A-R]\d+)\) :$", text, flags=re.MULTILINE)
+    todo = [f.obligation_id for f in c.prioritised(report)]
+    assert len(todo) > SHORT_LIMIT  # the fixture has more gaps than the short version asks about
+    assert [int(n) for n, _ in asked] == list(range(1, SHORT_LIMIT + 1))
+    assert [oid for _, oid in asked] == todo[:SHORT_LIMIT]  # one question each, most urgent first
+    ranks = [c.priority(report, next(f for f in report.findings if f.obligation_id == oid)) for _, oid in asked]
+    assert ranks == sorted(ranks) and ranks[0] == 0  # a critical gap opens the questionnaire
+    assert text.index("1. Points essentiels") < text.index("Question 1 ")
+    assert "Faible" not in text and "Absent" not in text
+    wdoc = docx.Document(io.BytesIO(export(report, library, "questions-docx")))
+    assert len([p for p in wdoc.paragraphs if re.match(r"Question \d+ ", p.text)]) == SHORT_LIMIT
+
+
+def test_every_output_opens_with_the_conclusion(contracts, library):
+    _, report = contracts["txt"]
+    k = c.conclusion(report, library)
+    assert k.verdict.startswith("À ne pas signer en l'état")  # the fixture has critical gaps and red flags
+    assert k.points and k.first_questions and k.next_step.startswith("Prochaine étape")
+    text = export(report, library, "text").decode("utf-8")
+    assert text.index("CONCLUSION") < text.index("POINTS À REVOIR") < text.index("EN RÉSUMÉ")
+    assert text.rstrip().splitlines()[-1].strip() == k.next_step  # ends with the next step, not a list
+    assert text.rstrip().splitlines()[-4] == "EN RÉSUMÉ"
+    html_text = export(report, library, "html").decode("utf-8")
+    assert html_text.index('id="conclusion"') < html_text.index('id="synthese"') < html_text.index('id="detail"')
+    assert f'href="#ob-{k.points[0].obligation_id}"' in html_text
+    md_text = export(report, library, "md").decode("utf-8")
+    assert md_text.index("## Conclusion") < md_text.index("## Synthèse")
+
+
+def test_reasons_of_a_weak_or_missing_verdict_start_with_what_is_missing(contracts, library):
+    _, report = contracts["pdf"]
+    checked = 0
+    for f in report.findings:
+        if f.status not in ("weak", "missing"):
+            continue
+        first = c.display_reasons(f)[0]
+        assert not first.startswith("Élément trouvé") and "— conforme" not in first, (f.obligation_id, first)
+        # The engine's own list is ordered the same way (JSON consumers read it as it is).
+        assert not f.reasons[0].startswith("Élément trouvé") or not any(
+            r.startswith(("Élément absent", "Élément formulé", "Point d'alerte")) for r in f.reasons), f.reasons
+        checked += 1
+    assert checked >= 5
+
+
+def test_deciding_passage_comes_first():
+    from clausier.engine.results import Evidence, FigureCheck, Finding
+
+    def ev(text, start, req, role="requirement", strength="ferme"):
+        return Evidence(text, start, start + len(text), start, start + 5, 1, "Article 2" if start < 100 else "Article 7",
+                        "regex", "H1/x", role, req, 0.9, strength)
+
+    hosting = ev("Les données et leurs sauvegardes sont hébergées en France.", 10, "backs_up")
+    daily = ev("Le Prestataire réalise une sauvegarde quotidienne des données.", 200, "backs_up")
+    daily_freq = ev(daily.text, 200, "frequency")
+    fig = FigureCheck("freq", "Fréquence des sauvegardes", "frequency", 365.0, "per_year", 365.0, "min", True,
+                      "quotidienne", True)
+    present = Finding("H1", "h1", "Sauvegarde", "H", "critical", "present", False, 0.9, ("Élément trouvé : x.",),
+                      evidence=(hosting, daily, daily_freq), figures=(fig,))
+    assert c.distinct_evidence(present)[0].start == 200  # the sentence with both elements and the figure
+    assert c.where(c.distinct_evidence(present)[0]) == "p. 1, art. 7"
+    soft = ev("Le Prestataire pourra sauvegarder les données.", 400, "frequency", strength="facultative")
+    weak = Finding("H1", "h1", "Sauvegarde", "H", "critical", "weak", False, 0.6,
+                   ("Élément trouvé : x (Article 2).", "Élément formulé sans engagement ferme (facultative) : y."),
+                   evidence=(hosting, soft))
+    assert c.distinct_evidence(weak)[0].start == 400  # the non-firm sentence made it weak
+    reasons = c.display_reasons(weak)
+    assert reasons[0].startswith("Élément formulé sans engagement ferme (facultatif, par ex. « peut »")
+    assert reasons[1] == "Élément trouvé : x (art. 2)."
+
+
+def test_readable_wording_plurals_citations_figures_acronyms(engine):
+    from clausier.engine.results import FigureCheck
+    from clausier.ingest import load_bytes
+
+    s = c.Summary(applicable=3, present=1, weak=1, missing=1, red_flags=1, overridden=0, critical_gaps=())
+    assert c.summary_sentence(s).startswith("3 obligations applicables : 1 présente, 1 faible, 1 absente ; "
+                                            "1 point d'alerte")
+    assert c.cite(6, "Article 10") == "p. 6, art. 10"
+    assert c.cite(2, "Article 8 > 8.2") == "p. 2, art. 8.2"
+    assert c.cite(None, "Annexe 1") == "annexe 1" and c.cite(None, "Préambule") == "préambule"
+    backup = FigureCheck("f", "Fréquence des sauvegardes", "frequency", None, "per_year", 365.0, "min", None, None, True)
+    assert c.figure_line(backup) == "Fréquence des sauvegardes : aucune valeur chiffrée — attendu au moins une fois par jour"
+    sla = FigureCheck("s", "Disponibilité", "percent", 99.5, "percent", 99.9, "min", False, "99,5 %", True)
+    assert c.figure_line(sla) == "Disponibilité : 99,5 % — hors seuil (attendu au moins 99,9 %)"
+    assert "—, attendu" not in c.figure_line(backup) and "→ ?" not in c.figure_line(backup)
+    note = c.jargon_note("Garanties DICT", "PDMA / RPO", "hors EEE")
+    assert note.startswith("Sigles : DICT = disponibilité, intégrité, confidentialité, traçabilité")
+    assert "PDMA = perte de données maximale admissible" in note and "RPO = " in note and "EEE = " in note
+    # Acronyms keep their case in the engine's 'nothing found' reason.
+    report = engine.analyze(load_bytes(b"Article 1 : Objet\n\nLe Prestataire fournit un logiciel.", "x.txt"))
+    b2 = next(f for f in report.findings if f.obligation_id == "B2")
+    assert "EEE" in b2.reasons[0] and "eee" not in b2.reasons[0]
+
+
+def test_matrix_uses_the_bid_names_given(contracts, library):
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    reports = [replace(r, document={**r.document, "bid_name": f"Candidat {i}"})
+               for i, (_, r) in enumerate(contracts.values(), start=1)]
+    wb = load_workbook(io.BytesIO(export_comparison(reports, library, "xlsx")))
+    assert {"Candidat 1", "Candidat 2", "Candidat 3"} <= set(wb.sheetnames)
+    header = next(csv.reader(io.StringIO(export_comparison(reports, library, "csv").decode("utf-8-sig")),
+                             delimiter=";"))
+    assert "Candidat 2 — statut" in header

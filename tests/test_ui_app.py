@@ -270,7 +270,7 @@ def test_override_persists_across_sessions(app_env):
 
     # A new session (new AppTest, nothing in session state) opening the same contract.
     again = _upload(_app(), [("offre-faible-copie.txt", WEAK)])
-    assert "dont 1 modifié(s) par le relecteur" in _texts(again)
+    assert "dont 1 modifié par le relecteur" in _texts(again)
     again.session_state["tab"] = TAB_CHECK
     again.run()
     again.selectbox(key=f"oid_{sha}").set_value("G1").run()
@@ -285,20 +285,53 @@ def test_override_persists_across_sessions(app_env):
     assert DecisionStore(app_env).decisions(sha) == []
 
 
-def test_compare_two_bids(app_env):
-    at = _upload(_app(), [("offre-A.txt", GOOD), ("offre-B.txt", WEAK)])
+VENDOR_PREAMBLE = ("Préambule", "Entre le Cabinet des Lilas, ci-après « le Client », et la société Alpha Santé "
+                   "Logiciels SAS, au capital de 10 000 euros, ci-après « le Prestataire ».")
+
+
+def test_compare_two_bids_named_after_vendor_or_file_and_renamed(app_env):
+    import json
+
+    named = _txt([VENDOR_PREAMBLE, *contract_sections()])
+    at = _upload(_app(), [("offre-A.txt", named), ("offre-B.txt", WEAK)])
     assert at.selectbox(key="shown") is not None
     at.switch_page("views/compare.py").run()
     assert not at.exception
     assert "Classement" in [s.value for s in at.subheader]
+    sha_a, sha_b = hashlib.sha256(named).hexdigest(), hashlib.sha256(WEAK).hexdigest()
+    # Default names: the vendor introduced by the contract, else the file name without extension.
+    assert at.text_input(key=f"bidname_{sha_a}").value == "Alpha Santé Logiciels"
+    assert at.text_input(key=f"bidname_{sha_b}").value == "offre-B"
     scores = at.dataframe[0].value
-    assert list(scores["Offre"]) == ["offre-A.txt", "offre-B.txt"]
+    assert list(scores["Offre"]) == ["Alpha Santé Logiciels", "offre-B"]
     assert scores["Score pondéré"].iloc[0] > scores["Score pondéré"].iloc[1]
-    matrix = at.dataframe[1].value
-    assert {"Réf.", "offre-A.txt", "offre-B.txt"} <= set(matrix.columns)
+    matrix = at.dataframe[1]
+    assert {"Réf.", "Obligation", "Alpha Santé Logiciels", "offre-B"} <= set(matrix.value.columns)
+    # The obligation columns are frozen (pinned) while the bids scroll horizontally.
+    config = json.loads(matrix.proto.columns)
+    assert config["Réf."]["pinned"] is True and config["Obligation"]["pinned"] is True
     at.toggle(key="cmp_diff").set_value(True).run()
     fewer = at.dataframe[1].value
-    assert 0 < len(fewer) < len(matrix)
+    assert 0 < len(fewer) < len(matrix.value)
+
+    # Renamed by the reviewer: the table, the matrix and the kept name follow (also after a page change).
+    at.text_input(key=f"bidname_{sha_b}").input("Offre Bêta").run()
+    assert list(at.dataframe[0].value["Offre"]) == ["Alpha Santé Logiciels", "Offre Bêta"]
+    assert "Offre Bêta" in at.dataframe[1].value.columns
+    at.switch_page("views/review.py").run()
+    at.switch_page("views/compare.py").run()
+    assert at.text_input(key=f"bidname_{sha_b}").value == "Offre Bêta"
+
+
+def test_vendor_name_heuristics():
+    from ui.logic import vendor_name
+
+    assert vendor_name("Entre la société Alpha Santé SAS, ci-après « le Prestataire », et le Client.") == "Alpha Santé"
+    assert vendor_name("Le Client et BetaSoft SARL, au capital de 1 000 €, ci-après dénommée « le Fournisseur ».") \
+        == "BetaSoft"
+    assert vendor_name("Les présentes lient le client et la société FirstCloud-Hosting SAS immatriculée à Lyon.") \
+        == "FirstCloud-Hosting"
+    assert vendor_name("Article 1 : Objet. Le Prestataire fournit un logiciel.") is None
 
 
 def test_compare_needs_two_bids(app_env):
@@ -318,3 +351,140 @@ def test_file_names_and_contract_text_never_become_markdown_links(app_env):
     shown = "\n".join([t.value for t in at.title] + [e.value for e in at.error])
     assert "\\[offre\\]\\(javascript" in shown and "\\[x\\]\\(http" in shown
     assert "[offre](javascript" not in shown and "[x](http" not in shown
+
+
+# ------------------------------------------------------------------------------------ issue 16
+OLE_DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600  # the header of a Word 97-2003 .doc
+
+
+def test_conclusion_on_top_and_its_points_open_their_detail(app_env, library):
+    from clausier.report import common
+    from ui.logic import TAB_CHECK
+
+    at = _upload(_app(), [("offre-faible.txt", WEAK)])
+    sha = hashlib.sha256(WEAK).hexdigest()
+    first = [m.value for m in at.main.markdown][:2]
+    assert first[0] == "#### Conclusion" and ("signer" in first[1] or "compléter" in first[1]), first
+    texts = _texts(at)
+    assert "Le plus grave" in texts and "À demander d'abord au fournisseur" in texts and "Prochaine étape" in texts
+    # The points are the most urgent ones, in the order of the shared priority.
+    report = at.session_state["_ctx"].analyses[0].report
+    todo = [f.obligation_id for f in common.prioritised(report)]
+    points = common.conclusion(report, library).points
+    assert len(points) >= 2 and points[0].obligation_id == todo[0]
+    assert [todo.index(p.obligation_id) for p in points] == sorted(todo.index(p.obligation_id) for p in points)
+    # 'Ouvrir' on the second point: the check tab, on that obligation.
+    second = points[1].obligation_id
+    at.button(key=f"open_{sha}_{second}").click().run()
+    assert not at.exception
+    assert at.session_state["tab"] == TAB_CHECK
+    assert at.selectbox(key=f"oid_{sha}").value == second
+    assert any(m.value.startswith(f"### {second} — ") for m in at.markdown)
+
+
+def test_weak_verdict_first_reason_is_the_missing_element(app_env):
+    from ui.logic import TAB_CHECK
+
+    at = _upload(_app(), [("offre-faible.txt", WEAK)])
+    sha = hashlib.sha256(WEAK).hexdigest()
+    at.session_state["tab"] = TAB_CHECK
+    at.run()
+    report = at.session_state["_ctx"].analyses[0].report
+    weak = [f for f in report.findings if f.status == "weak"]
+    assert weak
+    for f in weak[:6]:
+        at.selectbox(key=f"oid_{sha}").set_value(f.obligation_id).run()
+        md_values = [m.value for m in at.markdown]
+        start = md_values.index("#### Pourquoi ce verdict")
+        first_reason = md_values[start + 1]
+        assert first_reason.startswith("- ") and "conforme" not in first_reason, (f.obligation_id, first_reason)
+
+
+def test_saving_a_decision_keeps_the_obligation_shown(app_env):
+    from clausier.review import DecisionStore
+    from ui.logic import TAB_CHECK
+
+    at = _upload(_app(), [("offre-faible.txt", WEAK)])
+    sha = hashlib.sha256(WEAK).hexdigest()
+    at.session_state["tab"] = TAB_CHECK
+    at.run()
+    options = at.selectbox(key=f"oid_{sha}").options
+    target = at.session_state["_ctx"].analyses[0].report.findings
+    # A missing critical obligation: marking it present moves it to the bottom of the checklist.
+    oid = next(f.obligation_id for f in target if f.status == "missing" and f.severity == "critical")
+    at.selectbox(key=f"oid_{sha}").set_value(oid).run()
+    suffix = f"{sha}_{oid}"
+    at.radio(key=f"dec_status_{suffix}").set_value("present")
+    at.button(key=f"dec_submit_{suffix}").click().run()
+    assert not at.exception
+    assert [d.obligation_id for d in DecisionStore(app_env).decisions(sha)] == [oid]
+    assert at.selectbox(key=f"oid_{sha}").value == oid
+    assert any(m.value.startswith(f"### {oid} — ") for m in at.markdown)
+    # The choices did not move under the reviewer (only the status icon of the decided one changed).
+    assert [o[2:] for o in at.selectbox(key=f"oid_{sha}").options] == [o[2:] for o in options]
+    assert "Verdict **modifié**" in _texts(at)
+
+
+def test_doc_upload_is_accepted_then_refused_in_french(app_env):
+    at = _upload(_app(), [("ancien contrat.doc", OLE_DOC), ("offre.txt", GOOD)])
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "ancien contrat.doc" in errors[0]
+    assert ".docx" in errors[0] and "PDF" in errors[0] and "n'a pas été analysé" in errors[0]
+    assert at.metric  # the other file went through
+
+
+def test_streamlit_english_strings_are_replaced(app_env):
+    at = _app()
+    style = next(m.value for m in at.sidebar.markdown if m.value.startswith("<style"))
+    assert "Glissez-déposez vos contrats ici" in style and "50 Mo au plus" in style and "Parcourir" in style
+    assert "stFileUploaderDropzoneInstructions" in style and "InputInstructions" in style
+    assert at.sidebar.get("file_uploader")[0].proto.type == []  # every file accepted, refused in French if need be
+
+
+def test_first_analysis_time_includes_the_model_load(app_env, engine, monkeypatch):
+    import time as _time
+
+    from clausier.engine.analyze import Engine
+    from ui import state
+
+    def slow_create(cls, *a, **k):
+        _time.sleep(0.8)
+        return engine
+
+    monkeypatch.setattr(Engine, "create", classmethod(slow_create))
+    state.get_engine.clear()
+    state._ENGINE_LOADED.clear()
+    try:
+        at = _upload(_app(), [("offre.txt", GOOD)])
+        caption = next(c.value for c in at.caption if c.value.startswith("Dernière analyse"))
+        assert "pour charger le modèle de langue" in caption
+        total = float(caption.split(" : ")[1].split(" s")[0].replace(",", "."))
+        load = float(caption.split("dont ")[1].split(" s")[0].replace(",", "."))
+        assert load >= 0.8 and total >= load
+        # A second contract: the model is loaded, the time is the analysis alone.
+        fresh = WEAK + b"\n\nAnnexe 9 : test du temps d'analyse.\n"  # new content: really analysed, not cached
+        at = _upload(at, [("offre.txt", GOOD), ("offre-neuve.txt", fresh)])
+        captions = [c.value for c in at.caption]
+        caption = next((c for c in captions if c.startswith("Dernière analyse")), None)
+        assert caption, captions
+        assert "modèle" not in caption
+    finally:
+        state.get_engine.clear()
+        state._ENGINE_LOADED.clear()
+
+
+def test_questionnaire_download_short_by_default_full_on_demand(app_env, library):
+    from clausier.report.questionnaire import SHORT_LIMIT
+    from ui.logic import TAB_EXPORT
+
+    at = _upload(_app(), [("offre-faible.txt", WEAK)])
+    sha = hashlib.sha256(WEAK).hexdigest()
+    at.session_state["tab"] = TAB_EXPORT
+    at.run()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[0].startswith("Questionnaire fournisseur") and "les plus importantes" in labels[0]
+    toggle = at.toggle(key=f"all_q_{sha}")
+    assert toggle.value is False and f"les {SHORT_LIMIT} plus importantes" in toggle.label
+    toggle.set_value(True).run()
+    labels = [b.label for b in at.get("download_button")]
+    assert "toutes les questions" in labels[0]

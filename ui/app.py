@@ -20,12 +20,31 @@ st.set_page_config(page_title="clausier — clauses de sécurité", page_icon=":
                    initial_sidebar_state="expanded")
 
 
+# Streamlit draws some English strings of its own (uploader, input hints, status widget) that it
+# does not let us translate: hide them and write French ones in their place (CSS only, no script).
+FRENCH_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::before {
+  content: "Glissez-déposez vos contrats ici"; display: block; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "PDF, Word .docx, texte — 50 Mo au plus par fichier"; display: block; font-size: 0.8rem; opacity: 0.7; }
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]::after {
+  content: "Parcourir"; font-size: 0.9rem; }
+[data-testid="InputInstructions"], [data-testid="stStatusWidget"] { display: none; }
+</style>"""
+
+
 def sidebar() -> state.Context:
     library = state.get_library()
     with st.sidebar:
+        st.markdown(FRENCH_CSS, unsafe_allow_html=True)
         st.markdown("### 1. Contrat(s) à vérifier")
+        # No `type=` filter: Streamlit would refuse a .doc with an English tooltip; clausier accepts
+        # the file and explains in French what to do with it (convert to .docx or PDF).
         files = st.file_uploader(
-            "Déposez un ou plusieurs contrats (PDF, Word .docx, texte)", type=list(logic.UPLOAD_TYPES),
+            "Déposez un ou plusieurs contrats (PDF, Word .docx, texte)", type=None,
             accept_multiple_files=True, key="uploads",
             help="Plusieurs fichiers : chacun est analysé séparément ; la page « Comparaison d'offres » "
                  "les compare. Les fichiers restent sur ce poste et ne sont pas conservés.")

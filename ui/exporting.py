@@ -38,15 +38,37 @@ def _fallback_name(source_name: str, ext: str) -> str:
     return f"{Path(source_name).name or 'contrat'}.{ext}"
 
 
-def available(report: Report, library: Library, source: bytes | None = None) -> list[ExportItem]:
-    """Every export of one reviewed report (the DOCX contract itself is needed for the annotated copy)."""
+QUESTION_FORMATS = ("questions", "questions-docx")
+
+
+def question_counts(report: Report, library: Library) -> tuple[int, int]:
+    """Questions of the short and of the full supplier questionnaire."""
+    from clausier.report.questionnaire import count
+
+    return count(report, library), count(report, library, full=True)
+
+
+def available(report: Report, library: Library, source: bytes | None = None,
+              all_questions: bool = False) -> list[ExportItem]:
+    """Every export of one reviewed report (the DOCX contract itself is needed for the annotated copy).
+    The supplier questionnaires come first; they are short unless ``all_questions``."""
     name = str(report.document.get("name") or "contrat")
     module = exports_module()
     if module is not None:
         out_name = getattr(module, "output_name", None)
-        return [ExportItem(key, fmt.label, out_name(name, key) if out_name else _fallback_name(name, fmt.extension),
-                           fmt.mime, lambda key=key: module.export(report, library, key, source_bytes=source))
-                for key, fmt in module.FORMATS.items()]
+        keys = [k for k in QUESTION_FORMATS if k in module.FORMATS] + [
+            k for k in module.FORMATS if k not in QUESTION_FORMATS]
+        items = []
+        for key in keys:
+            fmt = module.FORMATS[key]
+            label, file_name = fmt.label, out_name(name, key) if out_name else _fallback_name(name, fmt.extension)
+            if key in QUESTION_FORMATS and all_questions:
+                label = label.replace("les questions les plus importantes", "toutes les questions")
+                file_name = file_name.replace(".questions.", ".questions-complet.")
+            items.append(ExportItem(key, label, file_name, fmt.mime,
+                                    lambda key=key: module.export(report, library, key, source_bytes=source,
+                                                                  all_questions=all_questions)))
+        return items
     from clausier.report import render
 
     makers = {"json": render.to_json, "md": render.to_markdown}

@@ -7,12 +7,13 @@ import csv
 import hashlib
 import html
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from clausier.engine.assess import _cmp, _fmt  # the engine's own French formatting of figures
 from clausier.engine.results import Evidence, FigureCheck, Finding, Report
+from clausier.report import common
 from clausier.library.loader import Library
 from clausier.review.apply import is_overridden, reviewed_status, reviewed_summary
 from clausier.types import BBox, Document
@@ -28,7 +29,7 @@ ROLE_FR = {"requirement": "Engagement du fournisseur", "topic": "Passage sur le 
 SOURCE_FR = {"csp": "Code de la santé publique", "rgpd": "RGPD", "clausier": "Clausier Club RSSI Santé",
              "hds": "Référentiel HDS", "pgssi_s": "PGSSI-S", "ans_memento": "Mémento ANS", "care": "Programme CaRE",
              "anssi": "ANSSI", "secnumcloud": "SecNumCloud", "ccag_tic": "CCAG-TIC", "cnil": "CNIL", "other": "Autre"}
-UPLOAD_TYPES = ("pdf", "docx", "txt", "md")
+UPLOAD_TYPES = ("pdf", "docx", "txt", "md")  # read by clausier; anything else is accepted and refused in French
 TAB_SUMMARY, TAB_CHECK, TAB_EXPORT = "Synthèse", "Vérification clause par clause", "Exporter"  # review page tabs
 
 
@@ -140,40 +141,37 @@ def ordered(report: Report, findings: Iterable[Finding] | None = None) -> list[F
 
 
 def serious_gaps(report: Report, limit: int = 10) -> list[Finding]:
-    """Critical obligations missing, then red flags, then other critical weak ones."""
-    def rank(f: Finding) -> tuple[int, int, str]:
-        status = reviewed_status(report, f)
-        if f.severity == "critical" and status == "missing":
-            group = 0
-        elif f.red_flag and status != "present":
-            group = 1
-        elif f.severity == "critical" and status == "weak":
-            group = 2
-        elif status == "missing":
-            group = 3
-        else:
-            group = 9
-        return (group, SEVERITY_ORDER[f.severity], f.obligation_id)
+    """The findings to act on, most urgent first: critical gaps, unfavourable clauses, critical weak
+    ones, then major and minor gaps (clausier.report.common.priority)."""
+    return common.prioritised(report)[:limit]
 
-    items = [f for f in applicable(report) if rank(f)[0] < 9]
-    return sorted(items, key=rank)[:limit]
+
+def conclusion(report: Report, library: Library) -> common.Conclusion:
+    """The plain-French conclusion shared with the CLI and the reports."""
+    return common.conclusion(report, library)
 
 
 # ---------------------------------------------------------------------------------------- checklist
 def format_figure(c: FigureCheck) -> str:
-    """'48 h (attendu ≤ 24 h) ✗' — the figure found against the buyer's threshold."""
-    expected = f"attendu {_cmp(c)} {_fmt(c.threshold, c.unit)}"
-    if c.ok is None:
-        return f"{c.label} : non chiffré ({expected})"
-    mark = "conforme" if c.ok else "hors seuil"
-    return f"{c.label} : {_fmt(c.found, c.unit)} ({expected}) — {mark}"
+    """'Délai de notification : 48 h — hors seuil (attendu au plus 24 h)', in words."""
+    return common.figure_line(c)
 
 
 def figure_rows(f: Finding) -> list[dict[str, str]]:
-    return [{"Chiffre": c.label, "Trouvé dans le contrat": _fmt(c.found, c.unit),
-             "Attendu pour ce profil": f"{_cmp(c)} {_fmt(c.threshold, c.unit)}",
-             "Résultat": {True: "✔ conforme", False: "✖ hors seuil", None: "? non chiffré"}[c.ok]}
-            for c in f.figures]
+    return [{"Chiffre": c.label,
+             "Trouvé dans le contrat": "aucune valeur chiffrée" if c.ok is None else common.format_value(c.found, c.unit),
+             "Attendu pour ce profil": common.expected_text(c),
+             "Résultat": {True: "✔ conforme", False: "✖ hors seuil", None: "✖ à faire chiffrer"}[c.ok]}
+            for c in f.figures if c.ok is not None or c.required]
+
+
+def reasons(report: Report, f: Finding) -> list[str]:
+    """The reasons to show, the one explaining the verdict first (never 'conforme' first on a weak one)."""
+    return common.display_reasons(f, reviewed_status(report, f))
+
+
+def jargon_note(*texts: str) -> str:
+    return common.jargon_note(*texts)
 
 
 def sources_text(library: Library, oid: str) -> str:
@@ -213,7 +211,7 @@ def checklist(report: Report, filters: Filters = Filters()) -> list[Finding]:
 def checklist_rows(report: Report, library: Library, findings: Sequence[Finding]) -> list[dict[str, Any]]:
     rows = []
     for f in findings:
-        first = next((e for e in f.evidence if e.role != "topic"), f.evidence[0] if f.evidence else None)
+        first = next(iter(common.distinct_evidence(f, 1)), None)
         rows.append({
             "Réf.": f.obligation_id,
             "Obligation": f.title,
@@ -222,7 +220,7 @@ def checklist_rows(report: Report, library: Library, findings: Sequence[Finding]
             "Sévérité": SEVERITY_FR[f.severity],
             "Thème": library.theme_title(f.theme),
             "Chiffres (trouvé / attendu)": " ; ".join(format_figure(c) for c in f.figures),
-            "Où": (f"p. {first.page}, " if first and first.page else "") + (first.article if first else "—"),
+            "Où": common.where(first) if first else "—",
             "Relecture": review_note(report, f),
             "Sources": sources_text(library, f.obligation_id),
         })
@@ -236,20 +234,12 @@ def option_label(report: Report, f: Finding) -> str:
 
 # ---------------------------------------------------------------------------------------- evidence
 def pick_evidence(f: Finding, limit: int = 5) -> list[Evidence]:
-    """The passages worth showing: one per sentence, commitments and red flags before topics."""
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for e in sorted(f.evidence, key=lambda e: ({"red_flag": 0, "requirement": 1, "topic": 2}[e.role], e.start)):
-        if (e.start, e.end) in seen:
-            continue
-        seen.add((e.start, e.end))
-        out.append(e)
-    return out[:limit]
+    """The passages worth showing, one per sentence, the one that decided the verdict first."""
+    return common.distinct_evidence(f, limit)
 
 
 def evidence_title(e: Evidence) -> str:
-    where = (f"page {e.page}, " if e.page else "") + e.article
-    return f"{ROLE_FR.get(e.role, e.role)} — {where}"
+    return f"{ROLE_FR.get(e.role, e.role)} — {common.where(e)}"
 
 
 def highlight_html(text: str, start: int, end: int, marks: Sequence[tuple[int, int]], context: int = 280) -> str:
@@ -332,23 +322,66 @@ def score_method() -> list[str]:
     return list(METHOD)
 
 
-def bidder_names(analyses: Sequence[Analysis]) -> list[str]:
-    """Column names for bidders: the file names, made unique."""
+_CI_APRES = r"ci-apr[èe]s\s+(?:d[ée]nomm[ée]e?\s+|d[ée]sign[ée]e?\s+|nomm[ée]e?\s+)?[«\"“]\s*"
+_VENDOR_ROLE = r"(?:le |la |l')?(?:Prestataire|Fournisseur|Titulaire|[ÉE]diteur|H[ée]bergeur|Vendeur|Sous-traitant)"
+_LEGAL_FORM = r"(?:SASU|SAS|SARL|SA|EURL|SE|SNC|GIE|S\.A\.S\.|S\.A\.)"
+_NAME = r"[A-ZÀ-Ý0-9][\w&'’.\-]*(?:[ \-][A-ZÀ-Ý0-9][\w&'’.\-]*){0,4}"
+_SOCIETE = r"[Ss]oci[ée]t[ée]"
+_VENDOR_PATTERNS = (
+    # 'la société Exemple Santé Logiciels SAS, ci-après « le Prestataire »'
+    re.compile(_SOCIETE + r"\s+(?P<name>" + _NAME + r")[^«»\n]{0,200}?" + _CI_APRES + _VENDOR_ROLE),
+    # 'Exemple Santé SAS, au capital de…, ci-après « le Prestataire »'
+    re.compile(r"(?P<name>" + _NAME + r")\s+" + _LEGAL_FORM + r"\b[^«»\n]{0,200}?" + _CI_APRES + _VENDOR_ROLE),
+    # 'la société FirstCloud-Hosting SAS', 'la SAS HELLOSANTE', 'KELINDI SAS'
+    re.compile(r"\b(?:la |La )" + _SOCIETE + r"\s+(?P<name>" + _NAME + r")"),
+    re.compile(r"\b(?:la |La )" + _LEGAL_FORM + r"\s+(?P<name>" + _NAME + r")"),
+    re.compile(r"(?P<name>[A-ZÀ-Ý][\w&\-]+(?: [A-ZÀ-Ý][\w&\-]+){0,2})\s+" + _LEGAL_FORM + r"\b"),
+)
+
+
+def vendor_name(text: str, head: int = 6000) -> str | None:
+    """The supplier's name as the contract introduces it ('la société X SAS, ci-après « le Prestataire »'),
+    looked for in the first ``head`` characters; None when the contract does not say it that way."""
+    sample = text[:head]
+    for pattern in _VENDOR_PATTERNS:
+        m = pattern.search(sample)
+        if m:
+            name = " ".join(m.group("name").split()).strip(" ,.-")
+            name = re.sub(r"\s+" + _LEGAL_FORM + r"(\s.*)?$", "", name)
+            if 2 <= len(name) <= 60 and not re.match(r"(?i)(le|la|les|du|de|des|notre)\b", name):
+                return name
+    return None
+
+
+def default_bid_name(a: Analysis) -> str:
+    """The vendor named in the contract, else the file name without its extension."""
+    if a.document is not None:
+        found = vendor_name(a.document.text)
+        if found:
+            return found
+    stem = a.name.rsplit(".", 1)[0] if "." in a.name else a.name
+    return stem or a.name
+
+
+def bidder_names(analyses: Sequence[Analysis], chosen: dict[str, str] | None = None) -> list[str]:
+    """Column names for bidders: the name the reviewer typed (by SHA-256), else the file name,
+    made unique."""
     names: list[str] = []
     for a in analyses:
-        name, n = a.name, 2
+        base = ((chosen or {}).get(a.sha256) or "").strip() or a.name
+        name, n = base, 2
         while name in names:
-            name, n = f"{a.name} ({n})", n + 1
+            name, n = f"{base} ({n})", n + 1
         names.append(name)
     return names
 
 
-def score_rows(analyses: Sequence[Analysis]) -> list[dict[str, Any]]:
+def score_rows(analyses: Sequence[Analysis], chosen: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """One row per bid, best score first (same score as the exported tender matrix)."""
     from clausier.report.matrix import score
 
     rows = []
-    for name, a in zip(bidder_names(analyses), analyses):
+    for name, a in zip(bidder_names(analyses, chosen), analyses):
         assert a.report is not None
         b = score(a.report, name)
         s = b.summary
@@ -359,9 +392,10 @@ def score_rows(analyses: Sequence[Analysis]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-(r["Score pondéré"] or 0), r["Critiques absentes"], r["Offre"]))
 
 
-def compare_rows(analyses: Sequence[Analysis], library: Library) -> list[dict[str, Any]]:
+def compare_rows(analyses: Sequence[Analysis], library: Library,
+                 chosen: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Obligations x bidders: one row per obligation applicable to at least one bid."""
-    names = bidder_names(analyses)
+    names = bidder_names(analyses, chosen)
     by_bid = [{f.obligation_id: f for f in a.report.findings} for a in analyses if a.report is not None]
     rows = []
     for oid, ob in library.obligations.items():
@@ -376,7 +410,7 @@ def compare_rows(analyses: Sequence[Analysis], library: Library) -> list[dict[st
             cell = verdict_label(report, f) + (" ⚠" if f.red_flag else "")
             if is_overridden(report, f):
                 cell += " (revu)"
-            figs = [f"{_fmt(c.found, c.unit)}" for c in f.figures if c.ok is not None]
+            figs = [common.format_value(c.found, c.unit) for c in f.figures if c.ok is not None]
             if figs:
                 cell += " · " + ", ".join(figs)
             row[name] = cell

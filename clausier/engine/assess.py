@@ -93,7 +93,7 @@ def assess(
     rule_evidence = [e for e in evidence if e.detector != "classifier"]
     if not evidence:
         return Finding(**base, status="missing", red_flag=False, confidence=0.8,
-                       reasons=(f"Aucun passage du contrat ne traite de : {obligation.title.lower()}.",))
+                       reasons=(f"Aucun passage du contrat ne traite de : {_lower_first(obligation.title)}.",))
 
     met: list[str] = []
     unmet: list[str] = []
@@ -180,6 +180,8 @@ def assess(
         confidence = 0.75 if red_flags or met else 0.6
     else:
         confidence = 0.8
+    if status != "present":  # the first reason says why the obligation is not met (order only)
+        reasons.sort(key=_problem_first)
     return Finding(**base, status=status, red_flag=bool(red_flags), confidence=round(confidence, 2),
                    reasons=tuple(reasons), evidence=tuple(evidence), figures=tuple(checks),
                    red_flags=red_flags, requirements_met=tuple(met), requirements_missing=tuple(unmet))
@@ -196,3 +198,24 @@ def _zone_ok(code: str, allowed: set[str]) -> bool:
 
 def _cmp(c: FigureCheck) -> str:
     return {"max": "≤", "min": "≥", "within": "dans", "includes": "incluant"}[c.comparison]
+
+
+_PROBLEM_ORDER = ("Sujet abordé", "Point d'alerte", "Élément formulé comme une obligation du client", "Point faible",
+                  "Élément absent", "Élément formulé sans engagement ferme", "À vérifier")
+
+
+def _problem_first(reason: str) -> int:
+    """Sort key of a reason: red flags, missing and non-firm elements, figure problems, then what was found."""
+    for i, prefix in enumerate(_PROBLEM_ORDER):
+        if reason.startswith(prefix):
+            return i
+    if "aucune valeur chiffrée" in reason or "hors seuil" in reason:
+        return len(_PROBLEM_ORDER)
+    return len(_PROBLEM_ORDER) + 1
+
+
+def _lower_first(title: str) -> str:
+    """'Accès depuis l'extérieur de l'EEE' -> 'accès depuis l'extérieur de l'EEE' (acronyms keep their case)."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]

@@ -55,14 +55,14 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat(
             "questions",
-            "Questionnaire fournisseur (texte)",
+            "Questionnaire fournisseur, les questions les plus importantes (texte)",
             "txt",
             "text/plain; charset=utf-8",
             False,
             "questions.txt",
         ),
         ExportFormat(
-            "questions-docx", "Questionnaire fournisseur (Word)", "docx", _DOCX_MIME, True, "questions.docx"
+            "questions-docx", "Questionnaire fournisseur, les questions les plus importantes (Word)", "docx", _DOCX_MIME, True, "questions.docx"
         ),
         ExportFormat("xlsx", "Matrice de comparaison (Excel)", "xlsx", _XLSX_MIME, True),
         ExportFormat(
@@ -88,11 +88,14 @@ def export(
     source_path: str | Path | None = None,
     *,
     source_bytes: bytes | None = None,
+    all_questions: bool = False,
 ) -> bytes:
     """Render ``report`` in format ``fmt`` (a key of FORMATS). Text formats are UTF-8 encoded.
 
     For "docx", the original file (``source_path`` or ``source_bytes``) of a DOCX contract gives an
-    annotated copy with Word comments; otherwise (PDF, text, no source) a review document."""
+    annotated copy with Word comments; otherwise (PDF, text, no source) a review document.
+    The questionnaires ("questions", "questions-docx") are short (the most urgent questions) unless
+    ``all_questions``."""
     if fmt not in FORMATS:
         raise ValueError(f"format d'export inconnu : « {fmt} » (formats : {', '.join(FORMATS)})")
     if fmt in COMPARISON_FORMATS:
@@ -112,11 +115,11 @@ def export(
     if fmt == "questions-docx":
         from clausier.report.questionnaire import questionnaire_docx
 
-        return questionnaire_docx(report, library)
-    return _text(report, library, fmt).encode("utf-8")
+        return questionnaire_docx(report, library, all_questions)
+    return _text(report, library, fmt, all_questions).encode("utf-8")
 
 
-def _text(report: Report, library: Library, fmt: str) -> str:
+def _text(report: Report, library: Library, fmt: str, all_questions: bool = False) -> str:
     if fmt == "html":
         from clausier.report.html import to_html
 
@@ -128,12 +131,12 @@ def _text(report: Report, library: Library, fmt: str) -> str:
     if fmt == "questions":
         from clausier.report.questionnaire import questionnaire_text
 
-        return questionnaire_text(report, library)
+        return questionnaire_text(report, library, all_questions)
     from clausier.report import render
 
     if fmt == "json":
         return render.to_json(report, library)
-    return render.to_text(report, library) + _overrides_text(report)
+    return render.to_text(report, library)  # reviewed verdicts, overrides shown on their obligation
 
 
 def _overrides_text(report: Report) -> str:

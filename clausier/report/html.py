@@ -62,6 +62,10 @@ blockquote.red_flag { border-left-color: var(--missing); }
 blockquote cite { display: block; font: .82em "Segoe UI", "Liberation Sans", Arial, sans-serif;
                   color: var(--muted); font-style: normal; margin-top: 4px; }
 mark { background: #ffe58f; }
+.conclusion { background: #fff8f0; border: 1px solid #e8c9a8; border-radius: 6px; padding: 4px 18px 10px; }
+.conclusion h2 { border-bottom-color: var(--weak); }
+.conclusion .verdict { font-size: 1.15em; font-weight: 700; color: var(--missing); }
+.conclusion .next { font-weight: 600; }
 .clause { border: 1px dashed var(--present); padding: 6px 10px; margin: 8px 0; background: #f3faf5; }
 .sources { color: var(--muted); font-size: .85em; }
 ul { margin: 4px 0; padding-left: 22px; }
@@ -101,7 +105,32 @@ def _quote(e: Evidence, limit: int = 1200) -> str:
     return f"{_e(text[:a])}<mark>{_e(text[a:b])}</mark>{_e(text[b:])}"
 
 
-def _header(report: Report, s: c.Summary) -> list[str]:
+def _conclusion(report: Report, library: Library) -> list[str]:
+    """The plain-French conclusion: verdict, most serious points (linked to their detail), first questions."""
+    k = c.conclusion(report, library)
+    out = ['<section id="conclusion" class="conclusion"><h2>Conclusion</h2>', f'<p class="verdict">{_e(k.verdict)}</p>']
+    if k.points:
+        out.append("<p><strong>Le plus grave :</strong></p><ol>")
+        for p in k.points:
+            state = {"missing": "absente", "weak": "faible", "present": "présente"}.get(p.status, "")
+            flag = ", clause défavorable" if p.red_flag else ""
+            where = f" ({_e(p.where)})" if p.where else ""
+            out.append(f'<li><a href="#ob-{_e(p.obligation_id)}">{_e(p.obligation_id)} — {_e(p.title)}</a> '
+                       f'<span class="meta">{_e(c.SEVERITY_FR[p.severity])}, {state}{flag}{where}</span><br>'
+                       f"{_e(p.why)}</li>")
+        out.append("</ol>")
+    if k.first_questions:
+        out.append("<p><strong>À demander d'abord au fournisseur :</strong></p><ul>"
+                   + "".join(f"<li>{_e(q)}</li>" for q in k.first_questions) + "</ul>")
+    out.append(f'<p class="next">{_e(k.next_step)}</p>')
+    note = c.jargon_note(*(p.title for p in k.points), *(p.why for p in k.points))
+    if note:
+        out.append(f'<p class="meta">{_e(note)}</p>')
+    out.append("</section>")
+    return out
+
+
+def _header(report: Report, s: c.Summary, library: Library) -> list[str]:
     out = [
         "<header>",
         "<h1>Analyse des clauses de sécurité</h1>",
@@ -109,7 +138,9 @@ def _header(report: Report, s: c.Summary) -> list[str]:
         '<dl class="facts">',
     ]
     out += [f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in c.document_facts(report)]
-    out += ["</dl>", "</header>", '<section id="synthese"><h2>Synthèse</h2>', '<div class="cards">']
+    out += ["</dl>", "</header>"]
+    out += _conclusion(report, library)
+    out += ['<section id="synthese"><h2>Synthèse</h2>', '<div class="cards">']
     cov = f"{s.coverage:.0%}".replace("%", " %") if s.coverage is not None else "—"
     for cls, n, label in (
         ("", s.applicable, "obligations applicables"),
@@ -210,8 +241,9 @@ def _finding(report: Report, library: Library, f: Finding) -> list[str]:
     override = c.override_of(report, f)
     if override:
         out.append(f'<p class="override">{_e(c.override_line(override, f))}</p>')
-    if f.reasons:
-        out.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in f.reasons) + "</ul>")
+    reasons = c.display_reasons(f, status)
+    if reasons:
+        out.append("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in reasons) + "</ul>")
     for rf in f.red_flags[:3]:
         out.append(f'<p class="ko">Alerte : {_e(rf.message)}</p>')
     quotes = c.distinct_evidence(f, 0)
@@ -234,6 +266,9 @@ def _finding(report: Report, library: Library, f: Finding) -> list[str]:
             + "".join(f"<li>{_e(q)}</li>" for q in ob.questions)
             + "</ul>"
         )
+    note = c.jargon_note(f.title, *reasons)
+    if note:
+        out.append(f'<p class="meta">{_e(note)}</p>')
     out.append(f'<p class="sources">Sources : {_e(c.sources_text(ob))}</p>')
     out.append("</article>")
     return out
@@ -251,7 +286,7 @@ def to_html(report: Report, library: Library) -> str:
         f"<title>clausier — {_e(name)}</title>",
         f"<style>{_CSS}</style></head><body><main>",
     ]
-    parts += _header(report, s)
+    parts += _header(report, s, library)
     parts += _overrides(report)
     parts += _themes(report, library)
     parts += _figures(report)

@@ -37,17 +37,40 @@ def _finding(report: Report, library: Library, f: Finding) -> list[str]:
     override = c.override_of(report, f)
     if override:
         lines += [f"> **Revue :** {md(c.override_line(override, f))}", ""]
-    lines += [f"- {md(r)}" for r in f.reasons]
-    lines += [f"- Alerte : {md(rf.message)}" for rf in f.red_flags[:3]]
-    lines += [f"- {md(c.figure_line(fc))}" for fc in f.figures]
-    if f.reasons or f.red_flags or f.figures:
+    reasons = c.display_reasons(f, status)
+    lines += [f"- {md(r)}" for r in reasons]
+    if reasons:
         lines.append("")
     for e in c.distinct_evidence(f):
         lines += [f"> « {md(c.one_line(e.text, 600))} »  ", f"> — {md(c.where(e))}", ""]
     if status in ("weak", "missing"):
         lines += [f"**Clause type à proposer :** {md(ob.model_clause)}", ""]
         lines += [f"- Question au fournisseur : {md(q)}" for q in ob.questions] + [""]
+    note = c.jargon_note(f.title, *reasons)
+    if note:
+        lines += [md(note), ""]
     lines += [f"_Sources : {md(c.sources_text(ob))}_", ""]
+    return lines
+
+
+def conclusion_lines(report: Report, library: Library) -> list[str]:
+    k = c.conclusion(report, library)
+    lines = ["## Conclusion", "", f"**{md(k.verdict)}**", ""]
+    if k.points:
+        lines += ["Le plus grave :", ""]
+        for i, p in enumerate(k.points, start=1):
+            state = {"missing": "absente", "weak": "faible", "present": "présente"}.get(p.status, "")
+            flag = ", clause défavorable" if p.red_flag else ""
+            where = f" ({md(p.where)})" if p.where else ""
+            lines.append(f"{i}. **{p.obligation_id} — {md(p.title)}** ({c.SEVERITY_FR[p.severity]}, {state}{flag}){where} : "
+                         f"{md(p.why)}")
+        lines.append("")
+    if k.first_questions:
+        lines += ["À demander d'abord au fournisseur :", ""] + [f"- {md(q)}" for q in k.first_questions] + [""]
+    lines += [md(k.next_step), ""]
+    note = c.jargon_note(*(p.title for p in k.points), *(p.why for p in k.points))
+    if note:
+        lines += [md(note), ""]
     return lines
 
 
@@ -55,6 +78,7 @@ def to_markdown(report: Report, library: Library) -> str:
     s = c.summary(report)
     lines = [f"# Analyse des clauses de sécurité — {md(report.document.get('name', ''))}", ""]
     lines += [f"- {k} : {md(v)}" for k, v in c.document_facts(report)] + [""]
+    lines += conclusion_lines(report, library)
     lines += ["## Synthèse", "", md(c.summary_sentence(s)), ""]
     if s.critical_gaps:
         lines += [f"**Obligations critiques absentes :** {', '.join(s.critical_gaps)}.", ""]

@@ -80,7 +80,7 @@ def bidder_names(reports: Sequence[Report]) -> list[str]:
     """Document names, made unique ('offre.pdf', 'offre.pdf (2)')."""
     names: list[str] = []
     for r in reports:
-        base = str(r.document.get("name") or "offre")
+        base = str(r.document.get("bid_name") or r.document.get("name") or "offre")  # bid_name: set by the UI
         name, k = base, 2
         while name in names:
             name, k = f"{base} ({k})", k + 1

@@ -1,6 +1,9 @@
 """Vendor questionnaire: the questions attached to the weak and missing obligations (reviewed
-verdicts), grouped by theme and numbered, ready to send to the supplier (plain text or Word).
+verdicts), most urgent first, numbered, ready to send to the supplier (plain text or Word).
 
+The short version (default) asks the main question of the SHORT_LIMIT most urgent obligations;
+the full version asks every question. Questions are grouped by priority: essential points
+(critical obligations and unfavourable clauses), important points (major), other points.
 It is addressed to the supplier: it names the contract and the topics, never the internal verdicts.
 """
 
@@ -13,6 +16,8 @@ from clausier.engine.results import Report
 from clausier.library.loader import Library
 from clausier.report import common as c
 
+SHORT_LIMIT = 15  # questions of the short questionnaire: one per obligation, the most urgent first
+
 INTRO = (
     "Madame, Monsieur,\n\n"
     "Dans le cadre de l'examen du contrat « {name} », nous avons relevé plusieurs points relatifs à la "
@@ -20,7 +25,7 @@ INTRO = (
     "précisions. Nous vous remercions de bien vouloir répondre aux questions ci-dessous, en indiquant pour "
     "chacune l'article du contrat ou de ses annexes qui s'y rapporte, ou la rédaction que vous proposez "
     "d'y ajouter, et en joignant le cas échéant les justificatifs (certificats, rapports d'audit, "
-    "procédures)."
+    "procédures). Les questions sont classées de la plus importante à la moins importante pour nous."
 )
 CLOSING = (
     "Nous restons à votre disposition pour en échanger et vous remercions par avance de vos réponses.\n\n"
@@ -34,36 +39,46 @@ class Question:
     obligation_id: str
     obligation_title: str
     text: str
+    theme_title: str = ""
 
 
 @dataclass(frozen=True)
 class ThemeQuestions:
+    """A group of questions: one priority level ('1', '2', '3') and its French title."""
+
     letter: str
     title: str
     questions: tuple[Question, ...]
 
 
-def questions(report: Report, library: Library) -> list[ThemeQuestions]:
-    """Questions of the weak and missing obligations, by theme, numbered from 1."""
-    items = [f for f in c.applicable(report) if c.status_of(report, f) in ("weak", "missing")]
-    out: list[ThemeQuestions] = []
+def questions(report: Report, library: Library, full: bool = False) -> list[ThemeQuestions]:
+    """Questions of the weak, missing and red-flagged obligations, most urgent first, numbered from 1.
+
+    Short (default): the first question of the SHORT_LIMIT most urgent obligations. Full: all."""
+    todo = c.prioritised(report)
+    if not full:
+        todo = todo[:SHORT_LIMIT]
+    groups: dict[int, list[Question]] = {}
     n = 0
-    for letter, title, group in c.by_theme(report, library, items):
-        qs = []
-        for f in group:
-            for q in library.get(f.obligation_id).questions:
-                n += 1
-                qs.append(Question(n, f.obligation_id, f.title, q.strip()))
-        out.append(ThemeQuestions(letter, title, tuple(qs)))
-    return out
+    for f in todo:
+        asked = library.get(f.obligation_id).questions
+        for q in asked if full else asked[:1]:
+            n += 1
+            groups.setdefault(c.tier(report, f), []).append(
+                Question(n, f.obligation_id, f.title, q.strip(), library.theme_title(f.theme)))
+    return [ThemeQuestions(str(t + 1), c.PRIORITY_FR[t], tuple(groups[t])) for t in sorted(groups)]
+
+
+def count(report: Report, library: Library, full: bool = False) -> int:
+    return sum(len(g.questions) for g in questions(report, library, full))
 
 
 def _subject(report: Report) -> str:
     return f"Questions sur les clauses de sécurité du contrat « {report.document.get('name', '')} »"
 
 
-def questionnaire_text(report: Report, library: Library) -> str:
-    groups = questions(report, library)
+def questionnaire_text(report: Report, library: Library, full: bool = False) -> str:
+    groups = questions(report, library, full)
     name = str(report.document.get("name", ""))
     lines = [f"Objet : {_subject(report)}", "", INTRO.format(name=name), ""]
     if not groups:
@@ -71,7 +86,7 @@ def questionnaire_text(report: Report, library: Library) -> str:
     for i, g in enumerate(groups, start=1):
         lines += [f"{i}. {g.title}", ""]
         for q in g.questions:
-            lines.append(f"  Question {q.number} ({q.obligation_title}, réf. {q.obligation_id}) :")
+            lines.append(f"  Question {q.number} ({q.theme_title} — {q.obligation_title}, réf. {q.obligation_id}) :")
             lines.append(f"  {q.text}")
             lines.append("")
     lines += [
@@ -82,11 +97,11 @@ def questionnaire_text(report: Report, library: Library) -> str:
     return "\n".join(lines) + "\n"
 
 
-def questionnaire_docx(report: Report, library: Library) -> bytes:
+def questionnaire_docx(report: Report, library: Library, full: bool = False) -> bytes:
     import docx
     from docx.shared import Cm, Pt, RGBColor
 
-    groups = questions(report, library)
+    groups = questions(report, library, full)
     name = str(report.document.get("name", ""))
     d = docx.Document()
     for section in d.sections:
@@ -107,7 +122,7 @@ def questionnaire_docx(report: Report, library: Library) -> bytes:
             qp = d.add_paragraph()
             qp.paragraph_format.space_after = Pt(2)
             qp.add_run(f"Question {q.number}").bold = True
-            sub = qp.add_run(f"  ({q.obligation_title}, réf. {q.obligation_id})")
+            sub = qp.add_run(f"  ({q.theme_title} — {q.obligation_title}, réf. {q.obligation_id})")
             sub.font.size = Pt(9)
             sub.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
             d.add_paragraph(q.text)

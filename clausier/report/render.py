@@ -48,31 +48,74 @@ def to_markdown(report: Report, library: Library) -> str:
     return render_markdown(report, library)
 
 
+def conclusion_lines(report: Report, library: Library, indent: str = "  ") -> list[str]:
+    """The plain-French conclusion: verdict, most serious points, what to ask first."""
+    from clausier.report import common as c
+
+    k = c.conclusion(report, library)
+    out = [f"{indent}{k.verdict}"]
+    if k.points:
+        out.append(f"{indent}Le plus grave :")
+        for i, p in enumerate(k.points, start=1):
+            state = {"missing": "absente", "weak": "faible", "present": "présente"}.get(p.status, "") + (
+                ", clause défavorable" if p.red_flag else "")
+            where = f" ({p.where})" if p.where else ""
+            out.append(f"{indent}  {i}. {p.obligation_id} {p.title} — {c.SEVERITY_FR[p.severity]}, {state}{where}")
+            out.append(f"{indent}     {p.why}")
+    if k.first_questions:
+        out.append(f"{indent}À demander d'abord au fournisseur :")
+        out += [f"{indent}  - {q}" for q in k.first_questions]
+    return out
+
+
 def to_text(report: Report, library: Library) -> str:
-    s = report.summary()
+    """Plain-text report on the reviewed verdicts: conclusion first, the points to review most
+    urgent first, the obligations met in one line each, and it ends with the summary and next step."""
+    from clausier.report import common as c
+
+    s = c.summary(report)
     doc = report.document
+    k = c.conclusion(report, library)
     out = [
         f"clausier — {doc['name']} ({doc['format'].upper()}"
         + (f", {doc['pages']} pages" if doc.get("pages") else "") + ")",
         f"Profil : {report.profile['label']}"
         + (f" ; fournisseur : {report.profile['supplier_type']}" if report.profile.get("supplier_type") else ""),
-        f"Résultat : {s['present']} présentes, {s['weak']} faibles, {s['missing']} absentes, "
-        f"{s['red_flags']} alertes (sur {s['applicable']} obligations applicables).",
     ]
     out.append(f"Bibliothèque : {library_line(report.tool)}")
     out += [f"Avertissement : {w}" for w in doc.get("warnings", [])]
-    out.append("")
-    for f in ordered_findings(report):
-        if f.status == "not_applicable":
-            continue
-        mark = {"present": "[OK]", "weak": "[FAIBLE]", "missing": "[ABSENT]"}[f.status]
-        flag = " [ALERTE]" if f.red_flag else ""
+    out += ["", "CONCLUSION", *conclusion_lines(report, library), ""]
+    todo = c.prioritised(report)
+    if todo:
+        out.append(f"POINTS À REVOIR ({len(todo)}, les plus urgents d'abord)")
+    shown: list[str] = []
+    for f in todo:
+        status = c.status_of(report, f)
+        mark = {"present": "[OK]", "weak": "[FAIBLE]", "missing": "[ABSENT]"}[status]
+        flag = " [ALERTE]" if c.red_flag_of(report, f) else ""
         out.append(f"{mark:9}{flag} {f.obligation_id} {f.title} ({SEVERITY_FR[f.severity]})")
-        if f.status != "present":
-            out.append(f"          {f.reasons[-1] if f.reasons else ''}")
-        if f.evidence:
-            e = f.evidence[0]
-            where = f"p. {e.page}, " if e.page else ""
-            quote = " ".join(e.text.split())
-            out.append(f"          « {quote[:160]}{'…' if len(quote) > 160 else ''} » ({where}{e.article})")
+        override = c.override_of(report, f)
+        if override:
+            out.append(f"          {c.override_line(override, f)}")
+        reasons = c.display_reasons(f, status)
+        shown += [f.title, *reasons[:2]]
+        out += [f"          {r}" for r in reasons[:2]]
+        ev = c.distinct_evidence(f, 1)
+        if ev and status != "missing":
+            quote = " ".join(ev[0].text.split())
+            out.append(f"          « {quote[:160]}{'…' if len(quote) > 160 else ''} » ({c.where(ev[0])})")
+    met = [f for f in c.ordered(report) if c.priority(report, f) is None]
+    if met:
+        out += ["", f"OBLIGATIONS PRÉSENTES ({len(met)})"]
+        for f in met:
+            ev = c.distinct_evidence(f, 1)
+            out.append(f"[OK]      {f.obligation_id} {f.title} ({SEVERITY_FR[f.severity]})"
+                       + (f" — {c.where(ev[0])}" if ev else ""))
+            override = c.override_of(report, f)
+            if override:
+                out.append(f"          {c.override_line(override, f)}")
+    note = c.jargon_note(*shown)
+    if note:
+        out += ["", note]
+    out += ["", "EN RÉSUMÉ", f"  {c.summary_sentence(s)}", f"  {k.verdict}", f"  {k.next_step}"]
     return "\n".join(out) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 import altair as alt
@@ -10,6 +11,7 @@ import streamlit as st
 
 from clausier.engine.results import Finding
 from clausier.library.loader import Library
+from clausier.report import common
 from clausier.report.markdown import md  # contract-derived text shown as Markdown is escaped
 from clausier.review import reviewed_status
 from ui import exporting, logic, state
@@ -56,9 +58,42 @@ def open_detail(sha256: str, obligation_id: str) -> None:
     st.session_state[f"oid_{sha256}"] = obligation_id
     st.session_state["tab"] = TAB_CHECK
 
+STATE_FR = {"missing": "absente", "weak": "faible", "present": "présente", "not_applicable": "non applicable"}
+
+
+def conclusion_box(a: Analysis, library: Library) -> None:
+    """The plain-French conclusion: can it be signed, the most serious points (each opens its detail),
+    what to ask first and the next step."""
+    report = a.report
+    assert report is not None
+    k = logic.conclusion(report, library)
+    with st.container(border=True, key="conclusion"):
+        st.markdown("#### Conclusion")
+        st.markdown(f"<p style='font-size:1.15rem;font-weight:700;color:#b3261e;margin:0 0 .4rem'>"
+                    f"{html.escape(k.verdict)}</p>", unsafe_allow_html=True)
+        if k.points:
+            st.markdown("**Le plus grave**")
+        for i, p in enumerate(k.points, start=1):
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            flag = " · ⚠ clause défavorable" if p.red_flag else ""
+            where = f" · {html.escape(p.where)}" if p.where else ""
+            left.markdown(f"{i}. {logic.pill_html(p.status, small=True)} **{p.obligation_id} — {html.escape(p.title)}** "
+                          f"<small>(sévérité {logic.SEVERITY_FR[p.severity].lower()}{flag}{where})</small><br>"
+                          f"<small>{html.escape(p.why)}</small>", unsafe_allow_html=True)
+            right.button("Ouvrir", key=f"open_{a.sha256}_{p.obligation_id}", icon=":material/arrow_forward:",
+                         on_click=open_detail, args=(a.sha256, p.obligation_id), width="stretch")
+        if k.first_questions:
+            st.markdown("**À demander d'abord au fournisseur**\n\n" + "\n".join(f"- {q}" for q in k.first_questions))
+        st.markdown(f"**{k.next_step}**")
+        note = logic.jargon_note(*(p.title for p in k.points), *(p.why for p in k.points))
+        if note:
+            st.caption(note)
+
+
 def summary_tab(a: Analysis, library: Library) -> None:
     report = a.report
     assert report is not None
+    conclusion_box(a, library)
     s = logic.summary(report)
     cols = st.columns(5)
     cols[0].metric("Couverture", f"{round((s['coverage'] or 0) * 100)} %",
@@ -68,8 +103,9 @@ def summary_tab(a: Analysis, library: Library) -> None:
     cols[3].metric("Absentes", s["missing"], help="Aucun passage du contrat ne traite du sujet.")
     cols[4].metric("⚠ Points d'alerte", s["red_flags"],
                    help="Clauses qui limitent ou contredisent une obligation (ex. notification « dans les meilleurs délais »).")
-    reviewed = (f" Relecture : {s['reviewed']} verdict(s) examiné(s), dont {s['overridden']} modifié(s) par le relecteur."
-                if s["reviewed"] else " Aucun verdict relu pour l'instant.")
+    n, m = s["reviewed"], s["overridden"]
+    reviewed = (f" Relecture : {n} verdict{'s' if n > 1 else ''} examiné{'s' if n > 1 else ''}, dont {m} "
+                f"modifié{'s' if m > 1 else ''} par le relecteur." if n else " Aucun verdict relu pour l'instant.")
     st.caption(f"{s['applicable']} obligations s'appliquent à ce profil et à ce type de fournisseur "
                f"({s['not_applicable']} non applicables).{reviewed}")
 
@@ -87,14 +123,14 @@ def summary_tab(a: Analysis, library: Library) -> None:
         st.subheader("Par sévérité")
         st.dataframe(pd.DataFrame(logic.severity_table(report)), hide_index=True, width="stretch")
     with right:
-        st.subheader("Lacunes les plus graves")
+        st.subheader("Lacunes par ordre de priorité")
         gaps = logic.serious_gaps(report)
         if not gaps:
-            st.success("Aucune lacune critique ni point d'alerte.")
+            st.success("Aucune lacune ni point d'alerte.")
         for f in gaps:
             status = reviewed_status(report, f)
             flag = " · ⚠ point d'alerte" if f.red_flag else ""
-            reason = next((r for r in reversed(f.reasons) if r.startswith("Point d'alerte")), f.reasons[-1] if f.reasons else "")
+            reason = next(iter(logic.reasons(report, f)), "")
             st.markdown(f"{logic.pill_html(status, small=True)} {logic.severity_html(f.severity)} "
                         f"**{f.obligation_id} — {html.escape(f.title)}**{flag}<br>"
                         f"<small>{html.escape(reason)}</small>", unsafe_allow_html=True)
@@ -104,6 +140,15 @@ def summary_tab(a: Analysis, library: Library) -> None:
 
 
 # ---------------------------------------------------------------------------------------- checklist
+def select_row(table_key: str, ids_key: str, select_key: str) -> None:
+    """Callback of a row click: show the obligation of that row (ids as drawn when it was clicked)."""
+    event = st.session_state.get(table_key)
+    rows = list(event["selection"]["rows"]) if event else []
+    ids = st.session_state.get(ids_key, [])
+    if rows and rows[0] < len(ids):
+        st.session_state[select_key] = ids[rows[0]]
+
+
 def checklist_tab(a: Analysis, library: Library) -> None:
     report = a.report
     assert report is not None
@@ -123,19 +168,21 @@ def checklist_tab(a: Analysis, library: Library) -> None:
     if table.empty:
         st.info("Aucune obligation ne correspond à ces filtres.")
     else:
+        # A click on a row selects that obligation by id (callback), never by position: the table is
+        # re-sorted after a decision, and a stale row number would point at another obligation.
+        # After a decision the table gets a new key, so no stale selection survives either.
+        table_key = f"table_{a.sha256}_{st.session_state.get(f'_table_v_{a.sha256}', 0)}"
+        ids_key = f"_table_ids_{a.sha256}"
+        st.session_state[ids_key] = [f.obligation_id for f in findings]
         styled = table.style.map(logic.status_cell_style, subset=["Verdict"])
-        event = st.dataframe(
+        st.dataframe(
             styled, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420),
-            on_select="rerun", selection_mode="single-row", key=f"table_{a.sha256}",
-            column_config={"Réf.": st.column_config.TextColumn(width="small"),
+            on_select=functools.partial(select_row, table_key, ids_key, select_key), selection_mode="single-row",
+            key=table_key,
+            column_config={"Réf.": st.column_config.TextColumn(width="small", pinned=True),
                            "Obligation": st.column_config.TextColumn(width="large"),
                            "Chiffres (trouvé / attendu)": st.column_config.TextColumn(width="large"),
                            "Sources": st.column_config.TextColumn(width="medium")})
-        rows = list(event.selection.rows) if event is not None else []
-        chosen = findings[rows[0]].obligation_id if rows else None
-        if chosen and st.session_state.get(f"_last_row_{a.sha256}") != chosen:
-            st.session_state[select_key] = chosen
-        st.session_state[f"_last_row_{a.sha256}"] = chosen
     st.divider()
     detail(a, library, select_key)
 
@@ -144,7 +191,15 @@ def checklist_tab(a: Analysis, library: Library) -> None:
 def detail(a: Analysis, library: Library, select_key: str) -> None:
     report = a.report
     assert report is not None
-    options = [f.obligation_id for f in logic.ordered(report)]
+    # The engine's order (not the reviewed one): a decision must not reorder the choices under the reviewer.
+    options = [f.obligation_id for f in sorted(logic.applicable(report), key=lambda f: (
+        logic.STATUS_ORDER[f.status], not f.red_flag, logic.SEVERITY_ORDER[f.severity], f.obligation_id))]
+    toast = st.session_state.pop("_toast", None)
+    if toast:
+        st.toast(toast, icon=":material/check_circle:")
+    kept = st.session_state.pop(f"_keep_{a.sha256}", None)
+    if kept in options:
+        st.session_state[select_key] = kept
     if st.session_state.get(select_key) not in options:
         st.session_state.pop(select_key, None)
     by_id = {f.obligation_id: f for f in report.findings}
@@ -175,15 +230,21 @@ def detail(a: Analysis, library: Library, select_key: str) -> None:
         decision_form(a, f)
     with right:
         st.markdown("#### Pourquoi ce verdict")
-        for r in f.reasons:
+        labels = tuple(c.label for c in f.figures)
+        shown = [r for r in logic.reasons(report, f) if not (labels and r.startswith(labels))]
+        for r in shown:
             st.markdown(f"- {md(r)}")
-        if f.figures:
+        figures = logic.figure_rows(f)
+        if figures:
             st.markdown("**Chiffres comparés aux seuils de votre profil**")
-            for row in logic.figure_rows(f):
-                st.markdown(f"- {md(row['Chiffre'])} : trouvé **{md(row['Trouvé dans le contrat'])}**, attendu "
-                            f"**{md(row['Attendu pour ce profil'])}** → {md(row['Résultat'])}")
+            for row in figures:
+                st.markdown(f"- {md(row['Chiffre'])} : **{md(row['Trouvé dans le contrat'])}** — attendu "
+                            f"{md(row['Attendu pour ce profil'])} ({md(row['Résultat'])})")
+        note = logic.jargon_note(f.title, *shown, *(c.label for c in f.figures))
+        if note:
+            st.caption(note)
         for rf in f.red_flags:
-            where = (f"page {rf.page}, " if rf.page else "") + rf.article
+            where = common.cite(rf.page, rf.article)
             st.warning(f"**Point d'alerte** ({md(where)}) : {md(rf.message)}\n\n> {md(rf.text)}")
         if status in ("weak", "missing") or f.red_flag:
             st.markdown("#### Clause à proposer")
@@ -254,19 +315,33 @@ def decision_form(a: Analysis, f: Finding) -> None:
         submitted = st.form_submit_button("Enregistrer la décision", type="primary", key=f"dec_submit_{suffix}")
     if submitted:
         state.save_decision(a, f, status, comment, reviewer)
-        st.toast("Décision enregistrée.", icon=":material/check_circle:")
+        keep_obligation(a.sha256, f.obligation_id)
+        # Shown by the next run (a toast sent just before st.rerun() can be lost).
+        st.session_state["_toast"] = f"Décision enregistrée pour {f.obligation_id}."
         st.rerun()
     if f.obligation_id in report.overrides:
         if st.button("Annuler ma décision (revenir au verdict de l'outil)", key=f"clear_{a.sha256}_{f.obligation_id}"):
             state.clear_decision(a, f.obligation_id, ctx.reviewer)
+            keep_obligation(a.sha256, f.obligation_id)
             st.rerun()
+
+
+def keep_obligation(sha256: str, obligation_id: str) -> None:
+    """After a decision: the panel stays on this obligation, and the table's row selection is reset."""
+    st.session_state[f"_keep_{sha256}"] = obligation_id
+    st.session_state[f"_table_v_{sha256}"] = st.session_state.get(f"_table_v_{sha256}", 0) + 1
 
 
 # ---------------------------------------------------------------------------------------- exports
 def export_tab(a: Analysis, library: Library) -> None:
     assert a.report is not None
     st.markdown("Les rapports reprennent les verdicts **après relecture** et signalent ceux que vous avez modifiés.")
-    for item in exporting.available(a.report, library, state.context().data_of(a.sha256)):
+    short, full = exporting.question_counts(a.report, library)
+    all_questions = st.toggle(f"Questionnaire complet ({full} questions ; sinon les {short} plus importantes)",
+                              key=f"all_q_{a.sha256}", disabled=full <= short,
+                              help="Par défaut, le questionnaire fournisseur ne pose que la question principale des "
+                                   "points les plus graves, les plus graves d'abord.")
+    for item in exporting.available(a.report, library, state.context().data_of(a.sha256), all_questions):
         st.download_button(item.label, data=item.make, file_name=item.file_name, mime=item.mime,
                            key=f"dl_{item.fmt}_{a.sha256}", on_click="ignore")
 
@@ -296,7 +371,10 @@ def main() -> None:
             with tab:
                 draw(a, library)
     if elapsed:
-        st.caption(f"Dernière analyse : {str(elapsed).replace('.', ',')} s.")
+        load = st.session_state.get("_last_model_load_s") or 0
+        extra = (f", dont {str(load).replace('.', ',')} s pour charger le modèle de langue (une seule fois par "
+                 "lancement)") if load else ""
+        st.caption(f"Dernière analyse : {str(elapsed).replace('.', ',')} s{extra}.")
 
 
 main()
