@@ -110,7 +110,7 @@ def test_export_round_trips_as_ciso_assistant_reads_it(analysed, library):
     # The breach clause (G1 -> O-2.5) is quoted with its page and article; its verdict is present.
     o25 = imported["O-2.5"]
     assert o25["result"] == "compliant" and o25["score"] == 100
-    assert "vingt-quatre (24) heures" in o25["observation"] and "(p. 1, Article 3" in o25["observation"]
+    assert "vingt-quatre (24) heures" in o25["observation"] and "(p. 1, art. 3" in o25["observation"]
     assert report.document["sha256"] in o25["observation"] and f"bibliothèque {library.release}" in o25["observation"]
     # A hedged incident clause (G2 -> O-9.15) is partial, with the reason; nothing is called compliant
     # without evidence.
